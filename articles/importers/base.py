@@ -1,0 +1,279 @@
+"""What every importer produces, and the one function that writes it.
+
+Parsers are pure: bytes or text in, :class:`ParsedArticle` out, no database. The
+writer, :func:`save_parsed`, turns one ParsedArticle into rows inside one transaction.
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+from django.utils.text import slugify
+
+from .. import richtext
+from ..credits import parse_credit_line
+from ..workflow import move_to
+from ..models import (
+    Article,
+    ArticleRedirect,
+    Author,
+    Byline,
+    Correction,
+    Credit,
+    Photo,
+    Section,
+    Status,
+    Tag,
+)
+
+DEFAULT_SECTION = "News"
+
+
+class ParseError(Exception):
+    """An item that cannot be imported, with where and why."""
+
+    def __init__(self, reason, *, path="", line=None):
+        super().__init__(reason)
+        self.reason = reason
+        self.path = str(path)
+        self.line = line
+
+    def __str__(self):
+        where = self.path + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.reason}" if where else self.reason
+
+
+@dataclass
+class ParsedAuthor:
+    name: str
+    email: str = ""
+    bio: str = ""
+    role: str = Byline.Role.WRITER
+
+
+@dataclass
+class ParsedPhoto:
+    caption: str = ""
+    credit_line: str = ""
+    alt_text: str = ""
+    title: str = ""
+    copyright_notice: str = ""
+    source_url: str = ""
+    external_id: str = ""
+    file_path: Path | None = None
+
+
+@dataclass
+class ParsedArticle:
+    """One article as a format describes it.
+
+    ``body`` is HTML; inline photos are ``<figure data-photo-ref="N">`` placeholders
+    pointing into ``photos``, replaced by library ids when saved.
+    """
+
+    headline: str
+    source: str
+    external_id: str
+    body: str = ""
+    dek: str = ""
+    slug: str = ""
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    authors: list[ParsedAuthor] = field(default_factory=list)
+    section: str = ""
+    tags: list[str] = field(default_factory=list)
+    lead_photo: ParsedPhoto | None = None
+    photos: list[ParsedPhoto] = field(default_factory=list)
+    dateline: str = ""
+    # The status the source gives (WordPress, wire pubstatus); --status overrides it.
+    status: str = ""
+    version: int = 0
+    old_paths: list[str] = field(default_factory=list)
+    corrections: list[tuple[datetime, str]] = field(default_factory=list)
+    origin: str = ""
+    line: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def fingerprint(self):
+        """A digest of everything the import would write, photo file contents included."""
+        data = asdict(self)
+        data.pop("origin")
+        data.pop("line")
+        data.pop("notes")
+        for photo in [self.lead_photo, *self.photos]:
+            if photo and photo.file_path:
+                data.setdefault("files", []).append(_file_digest(photo.file_path))
+        return hashlib.sha256(json.dumps(data, default=str, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class Outcome:
+    action: str  # created, updated, unchanged
+    article: Article
+
+
+def _file_digest(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def unique_slug(model, base, *, exclude_pk=None, max_length=200):
+    base = (slugify(base) or "untitled")[:max_length].strip("-") or "untitled"
+    candidate, n = base, 1
+    existing = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    while existing.filter(slug=candidate).exists():
+        n += 1
+        suffix = f"-{n}"
+        candidate = base[: max_length - len(suffix)] + suffix
+    return candidate
+
+
+def _author(parsed):
+    slug = slugify(parsed.name) or "author"
+    author, created = Author.objects.get_or_create(
+        slug=slug, defaults={"name": parsed.name, "email": parsed.email, "bio": parsed.bio}
+    )
+    return author
+
+
+def _section(name):
+    name = name or DEFAULT_SECTION
+    section = Section.objects.filter(slug=slugify(name)).first()
+    return section or Section.objects.create(name=name, slug=slugify(name) or "news")
+
+
+def _tag(name):
+    tag = Tag.objects.filter(slug=slugify(name)).first()
+    return tag or Tag.objects.create(name=name, slug=unique_slug(Tag, name, max_length=100))
+
+
+class _Writer:
+    """Saves one ParsedArticle; remembers files written so a rollback can remove them."""
+
+    def __init__(self):
+        self.saved_files = []
+
+    def photo(self, parsed, *, source, external_id):
+        photo = Photo.objects.filter(source=source, external_id=external_id).first()
+        photo = photo or Photo(source=source, external_id=external_id)
+        photo.caption = parsed.caption
+        photo.credit_line = parsed.credit_line
+        photo.alt_text = parsed.alt_text
+        photo.title = parsed.title or parsed.alt_text
+        photo.copyright_notice = parsed.copyright_notice
+        photo.source_url = parsed.source_url
+        if parsed.file_path and not photo.image:
+            from ..images import prepare_upload
+
+            with open(parsed.file_path, "rb") as fh:
+                upload = prepare_upload(File(fh, name=Path(parsed.file_path).name), photo)
+                photo.image.save(upload.name, upload, save=False)
+            self.saved_files.append(photo.image.name)
+        photo.save()
+        photo.credits.all().delete()
+        Credit.objects.bulk_create(
+            Credit(photo=photo, position=i, **credit)
+            for i, credit in enumerate(parse_credit_line(photo.credit_line))
+        )
+        return photo
+
+    def save(self, parsed, *, status, section, by):
+        article = Article.objects.filter(
+            source=parsed.source, external_id=parsed.external_id
+        ).first()
+        if article and parsed.version and article.source_version > parsed.version:
+            return Outcome("unchanged", article)  # an older version of a wire story
+        # Without --status or one from the source, a re-import keeps the article's status.
+        target = status or parsed.status or (article.status if article else Status.DRAFT)
+        fingerprint = parsed.fingerprint()
+        if article and article.source_fingerprint == fingerprint:
+            if article.status == target:
+                return Outcome("unchanged", article)
+            move_to(article, target, by=by, at=parsed.published_at)
+            return Outcome("updated", article)
+
+        created = article is None
+        article = article or Article(source=parsed.source, external_id=parsed.external_id)
+        self.write_content(article, parsed, section=section, fingerprint=fingerprint)
+        if article.status != target:
+            move_to(article, target, by=by, at=parsed.published_at)
+        return Outcome("created" if created else "updated", article)
+
+    def write_content(self, article, parsed, *, section, fingerprint):
+        prefix = f"{parsed.external_id}#"
+        lead = parsed.lead_photo and self.photo(
+            parsed.lead_photo, source=parsed.source,
+            external_id=parsed.lead_photo.external_id or prefix + "lead",
+        )
+        inline = [
+            self.photo(p, source=parsed.source, external_id=p.external_id or f"{prefix}{i + 1}")
+            for i, p in enumerate(parsed.photos)
+        ]
+        body = parsed.body
+        for i, photo in enumerate(inline):
+            body = body.replace(f'data-photo-ref="{i}"', f'data-photo="{photo.pk}"')
+
+        old_url = article.get_absolute_url() if article.pk else None
+        article.headline = parsed.headline
+        article.dek = parsed.dek
+        article.body = richtext.sanitize(body)
+        article.section = _section(section or parsed.section)
+        article.lead_photo = lead or None
+        article.source_version = parsed.version
+        article.source_fingerprint = fingerprint
+        article.published_at = parsed.published_at or article.published_at
+        article.substantive_update_at = parsed.updated_at or article.substantive_update_at
+        if not article.slug:
+            article.slug = unique_slug(Article, parsed.slug or parsed.headline)
+        article.save()
+
+        old_paths = list(parsed.old_paths)
+        if old_url and old_url != article.get_absolute_url():
+            old_paths.append(old_url)
+        for path in old_paths:
+            ArticleRedirect.objects.update_or_create(old_path=path, defaults={"article": article})
+        article.bylines.all().delete()
+        Byline.objects.bulk_create(
+            Byline(article=article, author=_author(a), position=i, role=a.role)
+            for i, a in enumerate(parsed.authors)
+        )
+        article.tags.set([_tag(name) for name in dict.fromkeys(parsed.tags) if name.strip()])
+        article.corrections.all().delete()
+        Correction.objects.bulk_create(
+            Correction(article=article, noted_at=when, text=text)
+            for when, text in parsed.corrections
+        )
+
+
+def save_parsed(parsed, *, status="", section="", by=None, dry_run=False):
+    """Write ``parsed`` in one transaction and say whether it was created, updated or unchanged.
+
+    On failure nothing of the item remains: rows roll back and files written are removed.
+    A dry run does every write, reports, and then rolls back the same way.
+    """
+    writer = _Writer()
+    try:
+        with transaction.atomic():
+            outcome = writer.save(parsed, status=status, section=section, by=by)
+            if dry_run:
+                transaction.set_rollback(True)
+    except BaseException:
+        remove_files(writer.saved_files)
+        raise
+    if dry_run:
+        remove_files(writer.saved_files)
+    return outcome
+
+
+def remove_files(names):
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)

@@ -1,0 +1,132 @@
+"""Import articles from files and folders.
+
+Each item is saved in its own transaction: a bad item is reported (file, line, reason)
+and the run goes on. The exit status is non-zero when any item failed. Re-running is
+safe: the same source and external id updates the article instead of copying it.
+"""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.importers import FORMATS, ParseError, detect_format, save_parsed
+from articles.models import Status
+
+SKIPPED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".md"}
+
+
+class Report:
+    def __init__(self, stdout, stderr):
+        self.stdout, self.stderr = stdout, stderr
+        self.counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
+
+    def item(self, action, where, text):
+        self.counts[action] += 1
+        (self.stderr if action == "failed" else self.stdout).write(f"{action:<9} {where}  {text}")
+
+    def summary(self):
+        return ", ".join(f"{n} {action}" for action, n in self.counts.items())
+
+
+class Progress:
+    """A progress bar on stderr for long runs; silent for a handful of files."""
+
+    def __init__(self, stream, total, threshold=20):
+        self.stream, self.total = stream, total
+        self.enabled = total >= threshold
+        self.done = 0
+
+    def advance(self):
+        self.done += 1
+        if not self.enabled:
+            return
+        width = 30
+        filled = width * self.done // self.total
+        bar = "#" * filled + "-" * (width - filled)
+        end = "\n" if self.done == self.total else ""
+        self.stream.write(f"\r[{bar}] {self.done}/{self.total}{end}", ending="")
+        self.stream.flush()
+
+
+def collect(paths, fmt):
+    files = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise CommandError(f"{path}: no such file or folder")
+        if path.is_dir() and not (fmt == "json" or (path / "manifest.json").is_file()):
+            files.extend(
+                p for p in sorted(path.rglob("*"))
+                if p.is_file() and not p.name.startswith(".")
+                and p.suffix.lower() not in SKIPPED_SUFFIXES
+            )
+        else:
+            files.append(path)
+    return files
+
+
+class Command(BaseCommand):
+    help = "Import articles (plain text, WordPress, NITF, NewsML-G2, ninjs, our JSON export)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument("--format", default="auto", choices=["auto", *FORMATS])
+        parser.add_argument(
+            "--status", default="", choices=["", Status.DRAFT, Status.REVIEW, Status.PUBLISHED],
+            help="Move every imported article to this status (default: keep the source's).",
+        )
+        parser.add_argument("--section", default="", help="Put every article in this section.")
+        parser.add_argument("--dry-run", action="store_true", help="Report, then roll back.")
+        parser.add_argument(
+            "--media-root", default="",
+            help="A local copy of the source's uploads folder, to attach photo files from.",
+        )
+        parser.add_argument(
+            "--include-pages", action="store_true", help="Also import WordPress pages."
+        )
+
+    def handle(self, *args, paths, **options):
+        files = collect(paths, options["format"])
+        report = Report(self.stdout, self.stderr)
+        progress = Progress(self.stderr, len(files))
+        reader_options = {
+            "media_root": options["media_root"], "include_pages": options["include_pages"],
+        }
+        for path in files:
+            self.import_file(path, options, reader_options, report)
+            progress.advance()
+        prefix = "Dry run, nothing written: " if options["dry_run"] else ""
+        self.stdout.write(prefix + report.summary())
+        if report.counts["failed"]:
+            sys.stdout.flush()
+            raise CommandError(f"{report.counts['failed']} item(s) failed; see above.")
+
+    def import_file(self, path, options, reader_options, report):
+        try:
+            fmt = options["format"] if options["format"] != "auto" else detect_format(path)
+            items = FORMATS[fmt].read(path, **reader_options)
+            for item in items:
+                self.import_item(item, path, options, report)
+        except ParseError as error:
+            report.item("failed", error.path or str(path), error.reason if error.line is None
+                        else f"line {error.line}: {error.reason}")
+        except (OSError, ValueError) as error:
+            report.item("failed", str(path), str(error))
+
+    def import_item(self, item, path, options, report):
+        if isinstance(item, ParseError):
+            where = f"{item.path or path}" + (f":{item.line}" if item.line else "")
+            report.item("failed", where, item.reason)
+            return
+        where = f"{item.origin or path}" + (f":{item.line}" if item.line else "")
+        try:
+            outcome = save_parsed(
+                item, status=options["status"], section=options["section"],
+                dry_run=options["dry_run"],
+            )
+        except Exception as error:  # one bad item must not stop the run; it is reported
+            report.item("failed", where, f"{type(error).__name__}: {error}")
+            return
+        notes = f"  ({'; '.join(item.notes)})" if item.notes else ""
+        report.item(outcome.action, where, item.headline + notes)

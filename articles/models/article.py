@@ -1,0 +1,206 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from ..richtext import sanitize
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Taken down"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What readers may see. The one definition every public surface uses.
+
+        A published article with a future date is scheduled: it becomes public when
+        the clock passes its date, with nothing to run.
+        """
+        return self.filter(
+            status=Status.PUBLISHED, published_at__lte=now or timezone.now()
+        )
+
+    def for_display(self):
+        """Load everything a page shows about each article in a fixed number of queries."""
+        return self.select_related("section", "lead_photo").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "tags",
+            "lead_photo__credits",
+        )
+
+    def latest(self):
+        return self.order_by("-published_at", "-pk")
+
+
+class Article(models.Model):
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    dek = models.TextField("standfirst", blank=True)
+    body = models.TextField(blank=True, help_text="Sanitised HTML.")
+    section = models.ForeignKey(
+        "articles.Section", on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = models.ManyToManyField("articles.Tag", blank=True, related_name="articles")
+    authors = models.ManyToManyField(
+        "articles.Author", through="Byline", related_name="articles", blank=True
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        "publication date", null=True, blank=True, db_index=True,
+        help_text="The date readers see. In the future, the article is scheduled.",
+    )
+    substantive_update_at = models.DateTimeField(
+        "updated", null=True, blank=True,
+        help_text="Last substantive update, shown to readers. A typo fix does not change it.",
+    )
+
+    lead_photo = models.ForeignKey(
+        "articles.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead_caption = models.TextField(blank=True, help_text="Overrides the photo's caption here.")
+    lead_alt = models.CharField(max_length=500, blank=True, help_text="Overrides the alt text.")
+
+    seo_title = models.CharField(max_length=300, blank=True)
+    seo_description = models.CharField(max_length=500, blank=True)
+    canonical_url = models.URLField(blank=True, help_text="Only when the story lives elsewhere.")
+    noindex = models.BooleanField(default=False)
+
+    source = models.CharField(max_length=50, blank=True, help_text="Where an import came from.")
+    external_id = models.CharField(max_length=300, blank=True)
+    source_version = models.PositiveIntegerField(default=0, editable=False)
+    # A digest of what the last import brought, so an identical re-import changes nothing.
+    source_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    # Optimistic locking: every save bumps it, a save based on an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
+    last_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", "Can publish, schedule and take down articles")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="article_unique_source_external_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        # Whatever path the body came in by (admin, import, shell), only the allow-list is kept.
+        self.body = sanitize(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs=self.url_kwargs())
+
+    def url_kwargs(self):
+        date = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return {
+            "section": self.section.slug,
+            "year": date.year,
+            "month": f"{date.month:02d}",
+            "day": f"{date.day:02d}",
+            "slug": self.slug,
+        }
+
+    @property
+    def is_public(self):
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def ordered_bylines(self):
+        return sorted(self.bylines.all(), key=lambda b: b.position)
+
+    @property
+    def lead_caption_text(self):
+        if self.lead_caption:
+            return self.lead_caption
+        return self.lead_photo.caption if self.lead_photo else ""
+
+    @property
+    def lead_alt_text(self):
+        if self.lead_alt:
+            return self.lead_alt
+        return self.lead_photo.alt_text if self.lead_photo else ""
+
+
+class Byline(models.Model):
+    class Role(models.TextChoices):
+        WRITER = "writer", "Writer"
+        ADDITIONAL_REPORTING = "additional_reporting", "Additional reporting"
+        PHOTOGRAPHER = "photographer", "Photographer"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey("articles.Author", on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+    role = models.CharField(max_length=30, choices=Role.choices, default=Role.WRITER)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="byline_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} ({self.get_role_display()})"
+
+
+class Correction(models.Model):
+    """A dated, public note on what was corrected."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    noted_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["noted_at", "pk"]
+
+    def __str__(self):
+        return f"Correction of {self.noted_at:%Y-%m-%d}"
+
+
+class ArticleRedirect(models.Model):
+    """An old public path of an article (a changed slug, section or date, or a WordPress URL)."""
+
+    old_path = models.CharField(max_length=500, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self):
+        return f"{self.old_path} → {self.article_id}"

@@ -1,0 +1,169 @@
+"""The editorial workflow: states, the transitions between them, and who may make them.
+
+Every path that changes an article's status (the admin form, admin actions, the
+importer) goes through :func:`transition`, which checks the state and the user, writes
+with a conditional update so two concurrent clicks cannot both win, and appends an
+audit row.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import Article, AuditEntry, Status
+
+PUBLISH_PERMISSION = "articles.publish_article"
+
+
+class TransitionError(Exception):
+    """The article is not in a state that allows this transition (any more)."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: tuple
+    target: str
+    # None means: the article's own writers may make it, as well as editors.
+    permission: str | None
+    needs_comment: bool = False
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in (
+        Transition("submit", "Submit for review", (Status.DRAFT,), Status.REVIEW, None),
+        Transition(
+            "send_back", "Send back to writer", (Status.REVIEW,), Status.DRAFT,
+            PUBLISH_PERMISSION, needs_comment=True,
+        ),
+        Transition("publish", "Publish", (Status.REVIEW,), Status.PUBLISHED, PUBLISH_PERMISSION),
+        Transition(
+            "unpublish", "Unpublish", (Status.PUBLISHED,), Status.DRAFT,
+            PUBLISH_PERMISSION, needs_comment=True,
+        ),
+        Transition(
+            "take_down", "Take down", (Status.PUBLISHED,), Status.ARCHIVED,
+            PUBLISH_PERMISSION, needs_comment=True,
+        ),
+    )
+}
+
+
+def is_editor(user):
+    return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
+
+
+def is_own_article(user, article):
+    """A writer's own article: they created it or are credited on its byline."""
+    if not (user and user.is_authenticated) or article.pk is None:
+        return False
+    if article.created_by_id == user.pk:
+        return True
+    return article.bylines.filter(author__user=user).exists()
+
+
+def may(user, article, name):
+    """Whether ``user`` may make transition ``name`` on ``article`` now."""
+    t = TRANSITIONS[name]
+    if article.status not in t.sources:
+        return False
+    if not (user and user.is_active and user.has_perm("articles.change_article")):
+        return False
+    if t.permission is None:
+        return is_editor(user) or is_own_article(user, article)
+    return user.has_perm(t.permission)
+
+
+def available(user, article):
+    return [t for t in TRANSITIONS.values() if may(user, article, t.name)]
+
+
+def transition(article, name, *, by, comment="", at=None, system=False):
+    """Move ``article`` along transition ``name`` on behalf of ``by``.
+
+    ``at`` schedules a publish for a chosen time. ``system=True`` is for operators'
+    commands, which act without a user and are not permission-checked.
+    Raises PermissionDenied, TransitionError or ValueError (missing comment); on any
+    of these nothing is written.
+    """
+    t = TRANSITIONS[name]
+    if not system and not may(by, article, name):
+        if article.status not in t.sources:
+            raise TransitionError(
+                f"Cannot {t.label.lower()}: the article is {article.get_status_display().lower()}."
+            )
+        raise PermissionDenied(f"You may not {t.label.lower()} this article.")
+    comment = (comment or "").strip()
+    if t.needs_comment and not comment:
+        raise ValueError(f"{t.label} needs a comment saying why.")
+
+    now = timezone.now()
+    values = {
+        "status": t.target,
+        "version": F("version") + 1,
+        "updated_at": now,
+        "last_saved_by": by if by and by.is_authenticated else None,
+    }
+    if t.target == Status.PUBLISHED:
+        values["published_at"] = at or now
+        values["first_published_at"] = Coalesce(F("first_published_at"), at or now)
+
+    with transaction.atomic():
+        # The status in the WHERE clause is the lock: a second, concurrent click finds
+        # no row in the expected state and changes nothing.
+        won = Article.objects.filter(pk=article.pk, status__in=t.sources).update(**values)
+        if not won:
+            raise TransitionError(
+                f"Cannot {t.label.lower()}: someone else changed this article's status just now."
+            )
+        AuditEntry.objects.create(
+            article=article,
+            actor=by if by and by.is_authenticated else None,
+            at=now,
+            action=name,
+            from_status=article.status,
+            to_status=t.target,
+            comment=comment,
+        )
+        for hook in AFTER_TRANSITION:
+            transaction.on_commit(lambda hook=hook: hook(article, t, by, comment))
+    article.refresh_from_db(
+        fields=["status", "version", "updated_at", "published_at", "first_published_at",
+                "last_saved_by"]
+    )
+    return article
+
+
+# Side effects (notifications, cache purges) registered by name; run after commit.
+AFTER_TRANSITION = []
+
+
+def route(source, target):
+    """The shortest list of transition names leading from status ``source`` to ``target``."""
+    paths = {source: []}
+    frontier = [source]
+    while frontier and target not in paths:
+        state = frontier.pop(0)
+        for t in TRANSITIONS.values():
+            if state in t.sources and t.target not in paths:
+                paths[t.target] = [*paths[state], t.name]
+                frontier.append(t.target)
+    if target not in paths:
+        raise TransitionError(f"No route from {source} to {target}.")
+    return paths[target]
+
+
+def move_to(article, status, *, by=None, at=None, comment="Status set by import"):
+    """Walk ``article`` to ``status`` one audited step at a time (operators' commands)."""
+    for name in route(article.status, status):
+        transition(
+            article, name, by=by, comment=comment, at=at if name == "publish" else None,
+            system=True,
+        )
+    return article
