@@ -44,8 +44,10 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["headline", "slug", "dek", "section", "tags", "body"]}),
         ("Lead photo", {"fields": ["lead_photo", "lead_caption", "lead_alt"]}),
         ("Publication", {"fields": ["status", "published_at", "substantive_update_at"]}),
-        ("Search engines", {"classes": ["collapse"],
-                            "fields": ["seo_title", "seo_description", "canonical_url", "noindex"]}),
+        ("Search engines", {
+            "classes": ["collapse"],
+            "fields": ["seo_title", "seo_description", "canonical_url", "noindex"],
+        }),
         ("Import", {"classes": ["collapse"], "fields": ["source", "external_id"]}),
     ]
 

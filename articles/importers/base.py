@@ -16,7 +16,6 @@ from django.utils.text import slugify
 
 from .. import richtext
 from ..credits import parse_credit_line
-from ..workflow import move_to
 from ..models import (
     Article,
     ArticleRedirect,
@@ -29,6 +28,7 @@ from ..models import (
     Status,
     Tag,
 )
+from ..workflow import move_to
 
 DEFAULT_SECTION = "News"
 

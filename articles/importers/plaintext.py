@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from .base import ParsedArticle, ParseError, ParsedAuthor, ParsedPhoto
+from .base import ParsedArticle, ParsedAuthor, ParsedPhoto, ParseError
 
 SOURCE = "text"
 DATE_RE = re.compile(r"^Written on\s+(\d{1,2})/(\d{1,2})/(\d{4})\s*$", re.IGNORECASE)
