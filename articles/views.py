@@ -36,7 +36,8 @@ def author(request, slug):
 def render_body(article):
     """The article body with its photo embeds expanded, in one query for all of them."""
     ids = embedded_photo_ids(article.body)
-    photos = Photo.objects.in_bulk(ids) if ids else {}
+    # One query whether the body embeds no photo or many.
+    photos = Photo.objects.in_bulk([*ids, article.lead_photo_id or 0])
     return expand_embeds(article.body, photos)
 
 

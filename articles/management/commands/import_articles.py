@@ -49,6 +49,11 @@ class Progress:
         self.stream.flush()
 
 
+def location(named, path, line):
+    """``file:line`` for a report: the item's own file when it names one, else the input."""
+    return f"{named or path}" + (f":{line}" if line else "")
+
+
 def collect(paths, fmt):
     files = []
     for raw in paths:
@@ -109,17 +114,15 @@ class Command(BaseCommand):
             for item in items:
                 self.import_item(item, path, options, report)
         except ParseError as error:
-            report.item("failed", error.path or str(path), error.reason if error.line is None
-                        else f"line {error.line}: {error.reason}")
+            report.item("failed", location(error.path, path, error.line), error.reason)
         except (OSError, ValueError) as error:
             report.item("failed", str(path), str(error))
 
     def import_item(self, item, path, options, report):
         if isinstance(item, ParseError):
-            where = f"{item.path or path}" + (f":{item.line}" if item.line else "")
-            report.item("failed", where, item.reason)
+            report.item("failed", location(item.path, path, item.line), item.reason)
             return
-        where = f"{item.origin or path}" + (f":{item.line}" if item.line else "")
+        where = location(item.origin, path, item.line)
         try:
             outcome = save_parsed(
                 item, status=options["status"], section=options["section"],
