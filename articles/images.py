@@ -1,85 +1,364 @@
-"""Photo files: validating uploads by their content before anything is stored."""
+"""Photo files: validating uploads, reading their metadata, and making renditions.
+
+Every way a file enters the library (the admin form, the importers) goes through
+:func:`prepare_upload`, so the same checks hold everywhere.
+
+The stored original is itself a public file (it is under MEDIA_URL), so it is
+re-encoded on upload, upright and without EXIF, GPS, IPTC or XMP: nothing the
+camera recorded about the place or the device can reach a reader. Credit,
+copyright and caption are read from the metadata before it is dropped.
+"""
 
 import hashlib
+import warnings
+from io import BytesIO
+from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from PIL import Image
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from PIL import Image, ImageOps, ImageSequence, IptcImagePlugin, UnidentifiedImageError, features
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "AVIF", "GIF"}
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "AVIF": "avif", "GIF": "gif"}
+DEFAULT_MAX_PIXELS = 60_000_000
+DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+
+# IPTC IIM datasets (record 2) and EXIF tags that carry credit, rights and caption.
+IPTC_BYLINE, IPTC_CREDIT, IPTC_SOURCE = (2, 80), (2, 110), (2, 115)
+IPTC_COPYRIGHT, IPTC_CAPTION = (2, 116), (2, 120)
+EXIF_ARTIST, EXIF_COPYRIGHT, EXIF_DESCRIPTION = 0x013B, 0x8298, 0x010E
+
+WIDTHS = (320, 640, 960, 1280, 1920)
+CROPS = {"crop-16x9": (16, 9), "crop-4x3": (4, 3), "crop-1x1": (1, 1)}
+CROP_MAX_WIDTH = 1600
+SOCIAL = ("social", 1200, 630)
+QUALITY = {"JPEG": 82, "WEBP": 80, "AVIF": 60}
+
+
+def max_pixels():
+    return getattr(settings, "NEWSROOM_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+
+
+def max_upload_bytes():
+    return getattr(settings, "NEWSROOM_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
+
+
+def _read_all(file):
+    file.seek(0)
+    data = file.read()
+    file.seek(0)
+    return data
+
+
+def _megabytes(n):
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def validate_image(file):
+    """Refuse anything but a complete JPEG, PNG, WebP, AVIF or GIF within our limits.
+
+    Returns the file's bytes. Raises ValidationError with a message an editor can act on.
+    """
+    name = PurePath(getattr(file, "name", "") or "file").name
+    size = getattr(file, "size", None)
+    if size is not None and size > max_upload_bytes():
+        raise ValidationError(
+            f"{name} is {_megabytes(size)}; the largest file accepted is "
+            f"{_megabytes(max_upload_bytes())}.", code="too_large")
+    data = _read_all(file)
+    if not data:
+        raise ValidationError(f"{name} is empty.", code="empty")
+    if len(data) > max_upload_bytes():
+        raise ValidationError(
+            f"{name} is {_megabytes(len(data))}; the largest file accepted is "
+            f"{_megabytes(max_upload_bytes())}.", code="too_large")
+
+    unreadable = ValidationError(
+        f"{name} is not an image we accept: upload a JPEG, PNG, WebP, AVIF or GIF file "
+        "(SVG and other formats are refused).", code="not_an_image")
+    # We enforce our own pixel cap below, before any pixel is decoded; Pillow's own
+    # warning would only add noise, and its hard error is caught as "too large".
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(BytesIO(data)) as image:  # reads the header only
+                kind, width, height = image.format, image.width, image.height
+                if kind not in ALLOWED_FORMATS:
+                    raise ValidationError(
+                        f"{name} is a {kind} file; we accept JPEG, PNG, WebP, AVIF and GIF.",
+                        code="format")
+                _check_pixels(name, width * height)
+                _check_pixels(name, width * height * getattr(image, "n_frames", 1))
+                image.verify()
+            # verify() leaves the image unusable and does not decode every format fully:
+            # decode each frame of a fresh copy, which is what catches a truncated file.
+            with Image.open(BytesIO(data)) as image:
+                for frame in ImageSequence.Iterator(image):
+                    frame.load()
+        except ValidationError:
+            raise
+        except Image.DecompressionBombError as exc:
+            raise ValidationError(
+                f"{name} has too many pixels; the most accepted is {max_pixels():,}.",
+                code="too_many_pixels") from exc
+        except UnidentifiedImageError as exc:
+            raise unreadable from exc
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise ValidationError(
+                f"{name} is damaged or incomplete and cannot be read ({exc}).",
+                code="damaged") from exc
+    return data
+
+
+def _check_pixels(name, pixels):
+    if pixels > max_pixels():
+        raise ValidationError(
+            f"{name} has {pixels:,} pixels; the most accepted is {max_pixels():,}.",
+            code="too_many_pixels")
+
+
+def content_hash(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def _text(value):
+    if isinstance(value, list):
+        value = value[0] if value else b""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            value = value.decode("latin-1")
+    return " ".join(str(value or "").replace("\x00", " ").split())
+
+
+def read_metadata(image):
+    """Credit, copyright and caption from the file's IPTC and EXIF fields, where present."""
+    iptc = IptcImagePlugin.getiptcinfo(image) or {}
+    exif = image.getexif()
+    byline = _text(iptc.get(IPTC_BYLINE)) or _text(exif.get(EXIF_ARTIST))
+    agency = _text(iptc.get(IPTC_CREDIT)) or _text(iptc.get(IPTC_SOURCE))
+    parts = [p for p in (byline, agency) if p]
+    if len(parts) == 2 and parts[0] == parts[1]:
+        parts = parts[:1]
+    return {
+        "credit_line": " / ".join(parts),
+        "copyright_notice": _text(iptc.get(IPTC_COPYRIGHT)) or _text(exif.get(EXIF_COPYRIGHT)),
+        "caption": _text(iptc.get(IPTC_CAPTION)) or _text(exif.get(EXIF_DESCRIPTION)),
+    }
+
+
+def _clean_original(data):
+    """The upload re-encoded upright, with no EXIF, GPS, IPTC or XMP; and its format."""
+    with Image.open(BytesIO(data)) as image:
+        kind = image.format
+        icc = image.info.get("icc_profile")
+        frames = getattr(image, "n_frames", 1)
+        buffer = BytesIO()
+        options = {"icc_profile": icc} if icc else {}
+        if frames > 1:
+            # Animations keep every frame; they carry no orientation to apply.
+            image.save(buffer, kind, save_all=True, **options)
+        else:
+            upright = ImageOps.exif_transpose(image)
+            if kind == "JPEG":
+                options.update(quality=92, optimize=True)
+                if upright.mode not in ("RGB", "L", "CMYK"):
+                    upright = upright.convert("RGB")
+            elif kind in ("WEBP", "AVIF"):
+                options.update(quality=90)
+            upright.save(buffer, kind, **options)
+    return buffer.getvalue(), kind
 
 
 def prepare_upload(file, photo=None):
-    """Check that ``file`` is an allowed image, record its hash on ``photo``; return the file.
+    """Check ``file``; return a clean copy to store. With ``photo``, fill its blanks.
 
+    The copy is upright and stripped of metadata. On ``photo`` it records the content
+    hash (of the file as uploaded, to find duplicates) and pre-fills credit line,
+    copyright notice and caption where they are blank.
     Raises ValidationError with a message an editor can act on.
     """
-    file.seek(0)
-    try:
-        with Image.open(file) as image:
-            kind = image.format
-            image.verify()
-    except Exception as exc:
-        raise ValidationError(f"{file.name} is not an image we can read ({exc}).") from exc
-    if kind not in ALLOWED_FORMATS:
-        raise ValidationError(f"{file.name} is a {kind} file; allowed: JPEG, PNG, WebP, AVIF, GIF.")
-    file.seek(0)
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: file.read(1 << 16), b""):
-        digest.update(chunk)
-    file.seek(0)
+    data = validate_image(file)
     if photo is not None:
-        photo.content_hash = digest.hexdigest()
-    return file
+        photo.content_hash = content_hash(data)
+        with Image.open(BytesIO(data)) as image:
+            for field, value in read_metadata(image).items():
+                if value and not getattr(photo, field):
+                    setattr(photo, field, value[: photo._meta.get_field(field).max_length
+                                               or None])
+    clean, kind = _clean_original(data)
+    stem = PurePath(getattr(file, "name", "") or "photo").stem or "photo"
+    return ContentFile(clean, name=f"{stem}.{EXTENSIONS[kind]}")
 
 
-# Rendition specs by name: (width, height or None for "keep the ratio", format).
-CROPS = {"crop-16x9": (16, 9), "crop-4x3": (4, 3), "crop-1x1": (1, 1)}
-SOCIAL = ("social", 1200, 630)
+# Renditions -------------------------------------------------------------------------
+
+
+def web_formats():
+    """Formats offered in ``<picture>``, best first; JPEG is the fallback everyone reads."""
+    return (["avif"] if features.check("avif") else []) + ["webp", "jpeg"]
+
+
+def widths_for(photo):
+    """The srcset widths for ``photo``: never wider than the original."""
+    if not photo.width:
+        return []
+    widest = min(photo.width, WIDTHS[-1])
+    return sorted({w for w in WIDTHS if w < widest} | {widest})
+
+
+def rendition_specs(photo):
+    """Every spec the site uses for ``photo``."""
+    sized = [f"w{w}-{fmt}" for w in widths_for(photo) for fmt in web_formats()]
+    return sized + [*CROPS, SOCIAL[0]]
+
+
+def crop_box(size, ratio, focal=None):
+    """The largest box of ``ratio`` inside ``size``, centred on the focal box where it can be.
+
+    ``focal`` is (x, y, width, height) in original pixels; without it the centre is used.
+    """
+    width, height = size
+    ratio_w, ratio_h = ratio
+    box_w = min(width, height * ratio_w // ratio_h)
+    box_h = min(height, box_w * ratio_h // ratio_w)
+    if focal:
+        fx, fy, fw, fh = focal
+        centre_x, centre_y = fx + fw / 2, fy + fh / 2
+    else:
+        centre_x, centre_y = width / 2, height / 2
+    left = int(min(max(centre_x - box_w / 2, 0), width - box_w))
+    top = int(min(max(centre_y - box_h / 2, 0), height - box_h))
+    return left, top, left + box_w, top + box_h
+
+
+def _focal(photo):
+    if photo.focal_x is None or photo.focal_y is None:
+        return None
+    return photo.focal_x, photo.focal_y, photo.focal_width or 0, photo.focal_height or 0
+
+
+def _flatten(image):
+    """RGB for JPEG: transparent areas become white rather than black."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, mask=image.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def render_spec(image, spec, focal=None):
+    """Make the picture for ``spec`` from an open upright ``image``: (bytes, format, size)."""
+    fmt = "JPEG"
+    if spec.startswith("w"):
+        width, _, kind = spec[1:].partition("-")
+        fmt = {"webp": "WEBP", "avif": "AVIF", "jpeg": "JPEG"}[kind]
+        width = min(int(width), image.width)
+        height = max(1, round(image.height * width / image.width))
+        image = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    elif spec in CROPS or spec == SOCIAL[0]:
+        ratio = CROPS.get(spec) or SOCIAL[1:]
+        image = image.crop(crop_box(image.size, ratio, focal))
+        if spec == SOCIAL[0]:
+            target = SOCIAL[1:]
+        else:
+            width = min(image.width, CROP_MAX_WIDTH)
+            target = (width, max(1, round(image.height * width / image.width)))
+        if target != image.size:
+            image = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    else:
+        raise ValueError(f"Unknown rendition spec {spec!r}")
+    if fmt == "JPEG":
+        image = _flatten(image)
+    elif image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    buffer = BytesIO()
+    # Saved without exif= or any metadata argument: nothing but pixels leaves here.
+    image.save(buffer, fmt, quality=QUALITY[fmt], **({"optimize": True} if fmt == "JPEG" else {}))
+    return buffer.getvalue(), fmt, image.size
+
+
+def _existing(photo):
+    """The photo's renditions by spec, from the prefetch cache when the caller filled it."""
+    from django.db.models import prefetch_related_objects
+
+    cache = getattr(photo, "_prefetched_objects_cache", {})
+    if "renditions" not in cache:
+        prefetch_related_objects([photo], "renditions")
+    return {r.spec: r for r in photo.renditions.all()}
+
+
+def _open_upright(photo):
+    with photo.image.open("rb") as fh:
+        data = fh.read()
+    image = Image.open(BytesIO(data))
+    image.load()
+    return ImageOps.exif_transpose(image)
+
+
+def _store(photo, spec, made):
+    """Save one rendition; if another process saved the same spec first, keep theirs."""
+    from .models import Rendition
+
+    data, fmt, (width, height) = made
+    rendition_obj = Rendition(photo=photo, spec=spec, width=width, height=height)
+    rendition_obj.file.save(
+        f"{photo.pk}-{spec}.{EXTENSIONS[fmt]}", ContentFile(data), save=False
+    )
+    try:
+        with transaction.atomic():
+            rendition_obj.save()
+    except IntegrityError:
+        rendition_obj.file.delete(save=False)  # the loser's file must not linger
+        return photo.renditions.get(spec=spec)
+    return rendition_obj
+
+
+def ensure_renditions(photo, specs=None, *, image=None):
+    """Make whichever of ``specs`` (default: all the site uses) ``photo`` lacks.
+
+    Returns {spec: Rendition}. Safe to call from several processes at once.
+    """
+    if not photo.image:
+        return {}
+    found = _existing(photo)
+    wanted = [s for s in (specs or rendition_specs(photo)) if s not in found]
+    if wanted:
+        opened = image or _open_upright(photo)
+        focal = _focal(photo)
+        for spec in wanted:
+            found[spec] = _store(photo, spec, render_spec(opened, spec, focal))
+        # Later calls on this instance see the new ones without another query.
+        photo._prefetched_objects_cache.pop("renditions", None)
+        prefetch_related_objects_cache(photo, found)
+    return found
+
+
+def prefetch_related_objects_cache(photo, found):
+    """Put ``found`` in the instance's prefetch cache so templates read it, not the database."""
+    queryset = photo.renditions.all()
+    queryset._result_cache = list(found.values())
+    queryset._prefetch_done = True
+    photo._prefetched_objects_cache["renditions"] = queryset
 
 
 def rendition(photo, spec):
     """The Rendition of ``photo`` for ``spec``, made once and then reused.
 
-    Specs: ``w640-webp`` / ``w640-jpeg`` (a width), ``crop-16x9`` / ``crop-4x3`` /
-    ``crop-1x1`` (JPEG crops), ``social`` (1200×630 JPEG).
+    Specs: ``w640-webp`` / ``w640-jpeg`` / ``w640-avif`` (a width, never more than the
+    original's), ``crop-16x9`` / ``crop-4x3`` / ``crop-1x1`` (JPEG crops around the focal
+    point), ``social`` (1200×630 JPEG).
     """
-    from io import BytesIO
+    return ensure_renditions(photo, [spec]).get(spec)
 
-    from django.core.files.base import ContentFile
-    from django.db import IntegrityError, transaction
 
-    from .models import Rendition
-
-    existing = photo.renditions.filter(spec=spec).first()
-    if existing:
-        return existing
-    with photo.image.open("rb") as fh, Image.open(fh) as image:
-        image = image.convert("RGB")
-        fmt = "JPEG"
-        if spec.startswith("w"):
-            width, _, kind = spec[1:].partition("-")
-            width = min(int(width), image.width)
-            height = round(image.height * width / image.width)
-            fmt = {"webp": "WEBP", "avif": "AVIF"}.get(kind, "JPEG")
-            image = image.resize((width, height), Image.Resampling.LANCZOS)
-        else:
-            ratio_w, ratio_h = CROPS.get(spec, (SOCIAL[1], SOCIAL[2]))
-            target_w = min(image.width, image.height * ratio_w // ratio_h)
-            target_h = target_w * ratio_h // ratio_w
-            left = (image.width - target_w) // 2
-            top = (image.height - target_h) // 2
-            image = image.crop((left, top, left + target_w, top + target_h))
-            if spec == SOCIAL[0]:
-                image = image.resize(SOCIAL[1:], Image.Resampling.LANCZOS)
-        buffer = BytesIO()
-        image.save(buffer, fmt, quality=82)
-    ext = {"JPEG": "jpg", "WEBP": "webp", "AVIF": "avif"}[fmt]
-    try:
-        with transaction.atomic():
-            made = Rendition(photo=photo, spec=spec, width=image.width, height=image.height)
-            made.file.save(f"{photo.pk}-{spec}.{ext}", ContentFile(buffer.getvalue()), save=False)
-            made.save()
-            return made
-    except IntegrityError:
-        made.file.delete(save=False)  # another request made it first; use theirs
-        return photo.renditions.get(spec=spec)
+def delete_renditions(photo):
+    """Remove every rendition of ``photo``, files included (they are regenerable)."""
+    for made in photo.renditions.all():
+        made.file.delete(save=False)
+        made.delete()
+    getattr(photo, "_prefetched_objects_cache", {}).pop("renditions", None)
