@@ -6,11 +6,12 @@ read while the rest of the file can; it raises ParseError when the whole file is
 
 from pathlib import Path
 
-from . import plaintext
+from . import plaintext, wordpress
 from .base import Outcome, ParsedArticle, ParsedAuthor, ParsedPhoto, ParseError, save_parsed
 
 FORMATS = {
     "text": plaintext,
+    "wordpress": wordpress,
 }
 
 __all__ = [

@@ -85,6 +85,8 @@ class ParsedArticle:
     updated_at: datetime | None = None
     authors: list[ParsedAuthor] = field(default_factory=list)
     section: str = ""
+    # The section's slug when the source has its own (WordPress category nicenames).
+    section_slug: str = ""
     tags: list[str] = field(default_factory=list)
     lead_photo: ParsedPhoto | None = None
     photos: list[ParsedPhoto] = field(default_factory=list)
@@ -136,20 +138,22 @@ def unique_slug(model, base, *, exclude_pk=None, max_length=200):
 
 
 def _author(parsed):
-    slug = slugify(parsed.name) or "author"
+    slug = (slugify(parsed.name) or "author")[:200]
     author, created = Author.objects.get_or_create(
-        slug=slug, defaults={"name": parsed.name, "email": parsed.email, "bio": parsed.bio}
+        slug=slug, defaults={"name": parsed.name[:200], "email": parsed.email, "bio": parsed.bio}
     )
     return author
 
 
-def _section(name):
+def _section(name, slug=""):
     name = name or DEFAULT_SECTION
-    section = Section.objects.filter(slug=slugify(name)).first()
-    return section or Section.objects.create(name=name, slug=slugify(name) or "news")
+    slug = slugify(slug or name)[:100] or "news"
+    section = Section.objects.filter(slug=slug).first()
+    return section or Section.objects.create(name=name[:100], slug=slug)
 
 
 def _tag(name):
+    name = name.strip()[:100]
     tag = Tag.objects.filter(slug=slugify(name)).first()
     return tag or Tag.objects.create(name=name, slug=unique_slug(Tag, name, max_length=100))
 
@@ -224,7 +228,10 @@ class _Writer:
         article.headline = parsed.headline
         article.dek = parsed.dek
         article.body = richtext.sanitize(body)
-        article.section = _section(section or parsed.section)
+        article.section = (
+            _section(section) if section else _section(parsed.section, parsed.section_slug)
+        )
+        article.dateline = parsed.dateline[:200]
         article.lead_photo = lead or None
         article.source_version = parsed.version
         article.source_fingerprint = fingerprint

@@ -1,0 +1,321 @@
+"""The WordPress (WXR) importer: the upstream fixtures, mapping rules, and broken files."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from articles.models import (
+    Article,
+    ArticleRedirect,
+    AuditEntry,
+    Author,
+    Photo,
+    Section,
+    Status,
+    Tag,
+)
+from tests.conftest import shared_file
+from tests.factories import image_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(*paths, **options):
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_articles", *map(str, paths), stdout=out, stderr=err, **options)
+        failed = None
+    except CommandError as error:
+        failed = error
+    return out.getvalue(), err.getvalue(), failed
+
+
+def wxr(items, *, version="1.2", authors=""):
+    """A small WXR document of our own around ``items``."""
+    version_tag = f"<wp:wxr_version>{version}</wp:wxr_version>" if version else ""
+    return f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <title>Harbour Gazette</title>
+  <link>https://gazette.example</link>
+  {version_tag}
+  <wp:base_site_url>https://gazette.example</wp:base_site_url>
+  <wp:base_blog_url>https://gazette.example</wp:base_blog_url>
+  {authors}
+  {items}
+</channel>
+</rss>
+"""
+
+
+def item(post_id, title, *, status="publish", content="", post_type="post", extra="",
+         date="2024-03-05 10:00:00", creator="rita", name=None):
+    return f"""<item>
+  <title><![CDATA[{title}]]></title>
+  <link>https://gazette.example/2024/03/05/{name or f"post-{post_id}"}/</link>
+  <dc:creator><![CDATA[{creator}]]></dc:creator>
+  <guid isPermaLink="false">https://gazette.example/?p={post_id}</guid>
+  <content:encoded><![CDATA[{content}]]></content:encoded>
+  <excerpt:encoded><![CDATA[]]></excerpt:encoded>
+  <wp:post_id>{post_id}</wp:post_id>
+  <wp:post_date>{date}</wp:post_date>
+  <wp:post_date_gmt>{date}</wp:post_date_gmt>
+  <wp:post_name>{name if name is not None else f"post-{post_id}"}</wp:post_name>
+  <wp:status>{status}</wp:status>
+  <wp:post_parent>0</wp:post_parent>
+  <wp:post_type>{post_type}</wp:post_type>
+  {extra}
+</item>"""
+
+
+RITA = """<wp:author><wp:author_id>7</wp:author_id><wp:author_login>rita</wp:author_login>
+<wp:author_email>rita@gazette.example</wp:author_email>
+<wp:author_display_name><![CDATA[Rita Okafor]]></wp:author_display_name></wp:author>"""
+
+
+def write(tmp_path, text, name="export.xml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def counts():
+    return {m.__name__: m.objects.count() for m in (Article, Author, Section, Tag, Photo)}
+
+
+# --- the upstream fixtures ---------------------------------------------------------------
+
+SMALL_EXPORT_POSTS = {
+    # title: (slug, author login, status, section slug, tag slugs that must be present)
+    "Many Categories": ("many-categories", "admin", Status.PUBLISHED, None, set()),
+    "Non-standard post format": ("non-standard-post-format", "admin", Status.PUBLISHED, None,
+                                 set()),
+    "Top-level Foo": ("top-level-foo", "admin", Status.PUBLISHED, "foo", set()),
+    "Foo-child": ("foo-child", "editor", Status.PUBLISHED, "foo-bar", set()),
+    "Private Post": ("private-post", "admin", Status.DRAFT, None, {"tag1", "tag2", "tag3"}),
+    "Hello world!": ("hello-world", "author", Status.PUBLISHED, "uncategorized", set()),
+}
+
+
+def test_small_export_posts_import_with_titles_slugs_authors_statuses_and_terms():
+    out, err, failed = run_import(shared_file("fixtures/wordpress/small-export.xml"))
+    assert failed is None, err
+    assert "6 created" in out
+    articles = {a.headline: a for a in Article.objects.all()}
+    assert set(articles) == set(SMALL_EXPORT_POSTS)
+    emails = {"admin": "local@host.null", "editor": "editor@example.org",
+              "author": "author@example.org"}
+    for title, (slug, login, status, section, tags) in SMALL_EXPORT_POSTS.items():
+        article = articles[title]
+        assert article.slug == slug
+        assert article.status == status
+        (byline,) = article.bylines.select_related("author")
+        assert byline.author.name == login  # the display names in this file are the logins
+        assert byline.author.email == emails[login]
+        if section:
+            assert article.section.slug == section
+        assert tags <= set(article.tags.values_list("slug", flat=True))
+    many = articles["Many Categories"]
+    # 27 categories: the first is the section, the other 26 are kept as tags.
+    assert many.tags.count() == 26
+    private = articles["Private Post"]
+    assert not private.is_public
+    assert private not in Article.objects.published()
+    assert "private on WordPress" in out
+    assert Article.objects.published().count() == 5
+    hello = articles["Hello world!"]
+    assert ArticleRedirect.objects.filter(article=hello, old_path="/?p=1").exists()
+
+
+def test_second_import_of_small_export_creates_nothing_new():
+    path = shared_file("fixtures/wordpress/small-export.xml")
+    run_import(path)
+    before = counts()
+    audit_before = AuditEntry.objects.count()
+    out, err, failed = run_import(path)
+    assert failed is None, err
+    assert "0 created, 0 updated, 6 unchanged" in out
+    assert counts() == before
+    assert AuditEntry.objects.count() == audit_before
+
+
+def test_pages_are_imported_only_when_asked():
+    path = shared_file("fixtures/wordpress/small-export.xml")
+    out, _err, _failed = run_import(path, include_pages=True)
+    assert "11 created" in out
+    draft_page = Article.objects.get(headline="Draft Page")
+    assert draft_page.status == Status.DRAFT
+    assert draft_page.slug == "draft-page"  # WordPress drafts have no slug; the title gives one
+
+
+def test_theme_unit_test_data_imports_completely_with_a_report():
+    out, err, failed = run_import(shared_file("fixtures/wordpress/theme-unit-test-data.xml"))
+    assert failed is None, err
+    assert "58 created" in out and "0 failed" in out
+    assert Article.objects.count() == 58
+    scheduled = [a for a in Article.objects.all() if a.is_scheduled]
+    assert len(scheduled) == 1  # the one "future" post
+    assert Article.objects.filter(status=Status.DRAFT).count() == 1
+    # Captioned images became embeds of library photos, pending with their source URL.
+    embed_count = sum(a.body.count("<figure data-photo=") for a in Article.objects.all())
+    assert embed_count > 10
+    assert Photo.objects.filter(source_url__startswith="https://").count() > 10
+    assert all(p.is_pending for p in Photo.objects.all())
+    assert "removed shortcodes: " in out and "[gallery]" in out
+    assert "[gallery" not in "".join(Article.objects.values_list("body", flat=True))
+    # Every author exists once, whatever stray brackets dc:creator carried.
+    assert not Author.objects.filter(name__contains=">").exists()
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("malformed.xml", "not well-formed"),
+        ("missing-version-tag.xml", "missing WXR version number"),
+        ("invalid-version-tag.xml", "invalid WXR version number"),
+    ],
+)
+def test_broken_export_gets_a_clear_error_and_writes_nothing(name, message):
+    out, err, failed = run_import(shared_file(f"fixtures/wordpress/{name}"),
+                                  format="wordpress")
+    assert failed is not None
+    assert message in err and name in err
+    assert all(n == 0 for n in counts().values())
+    assert "0 created" in out
+
+
+def test_wxr_file_broken_after_its_first_posts_writes_nothing(tmp_path):
+    good = item(1, "First") + item(2, "Second")
+    path = write(tmp_path, wxr(good + "<item><title>Third</title></channel></rss>"))
+    _out, err, failed = run_import(path)
+    assert failed is not None and "not well-formed" in err
+    assert Article.objects.count() == 0
+
+
+def test_utf8_challenges_keep_every_character():
+    out, err, failed = run_import(shared_file("fixtures/wordpress/wxr-utf-8-challenges.xml"))
+    assert failed is None, err
+    article = Article.objects.get()
+    assert article.headline == (
+        '"The Road \u202eNot\u202c Taken" by Rob\u202dert \u202eFrost \u202a\U0001f332\u202c'
+    )
+    assert "𝓣𝓮𝓼𝓽 𝓜𝓾𝓵𝓽𝓲-𝓑𝔂𝓽𝓮: 🚀🌟💫⭐️🔥💯🎉🎊🌈🦄" in article.body
+    assert "السلام عليكم" in article.body
+    assert article.dek.endswith("t̶̰̒e̶̞̔x̶̰̍t̶̰̒\u200c\u200b\u200d\u200e")
+    assert Author.objects.get().email == "ădmĩn@ℓocalhost.com"
+
+
+# --- mapping rules, on our own small exports ----------------------------------------------
+
+
+def test_statuses_map_to_workflow_states(tmp_path):
+    future = (timezone.now() + timezone.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
+    items = (
+        item(1, "Published one") + item(2, "Draft one", status="draft")
+        + item(3, "Pending one", status="pending")
+        + item(4, "Future one", status="future", date=future)
+        + item(5, "Private one", status="private")
+    )
+    _out, err, failed = run_import(write(tmp_path, wxr(items, authors=RITA)))
+    assert failed is None, err
+    status = dict(Article.objects.values_list("headline", "status"))
+    assert status == {
+        "Published one": Status.PUBLISHED, "Draft one": Status.DRAFT,
+        "Pending one": Status.REVIEW, "Future one": Status.PUBLISHED,
+        "Private one": Status.DRAFT,
+    }
+    future_article = Article.objects.get(headline="Future one")
+    assert future_article.is_scheduled and not future_article.is_public
+    assert future_article.published_at.strftime("%Y-%m-%d %H:%M:%S") == future
+    assert list(Article.objects.published().values_list("headline", flat=True)) == [
+        "Published one"
+    ]
+    assert Author.objects.get().name == "Rita Okafor"
+
+
+def test_caption_shortcode_becomes_a_figure_with_caption_and_credit(tmp_path):
+    content = (
+        "The ferry left at dawn.\nIt was late.\n\n"
+        '[caption id="attachment_40" align="alignnone" width="640"]'
+        '<img class="size-full wp-image-40" src="https://gazette.example/wp-content/uploads/'
+        '2024/03/ferry.jpg" alt="The ferry at the pier" width="640" height="480" />'
+        " The night ferry. Photo: Lena Fischer / Harbour Authority[/caption]\n\n"
+        '[gallery ids="40,41"]\n\nNot a shortcode: [sic].\n\n'
+        "<pre>keep [this] as\n\n  it is</pre>"
+    )
+    _out, err, failed = run_import(write(tmp_path, wxr(item(9, "Ferry", content=content))))
+    assert failed is None, err
+    article = Article.objects.get()
+    photo = Photo.objects.get()
+    assert photo.caption == "The night ferry."
+    assert photo.credit_line == "Lena Fischer / Harbour Authority"
+    assert photo.alt_text == "The ferry at the pier"
+    assert photo.source_url.endswith("/2024/03/ferry.jpg") and photo.is_pending
+    assert photo.credits.first().creator == "Lena Fischer"  # parsed by the shared credit rules
+    assert (f'<figure data-photo="{photo.pk}"><figcaption>The night ferry.</figcaption>'
+            "</figure>") in article.body
+    assert "<p>The ferry left at dawn.<br>\nIt was late.</p>" in article.body
+    assert "[gallery" not in article.body and "[sic]" in article.body
+    assert "<pre>keep [this] as\n\n  it is</pre>" in article.body
+
+
+def test_shortcodes_removed_are_listed_in_the_report(tmp_path):
+    content = '[contact-form to="x@y.z"]\n\nText [embed]https://video.example/1[/embed]'
+    out, _err, _failed = run_import(write(tmp_path, wxr(item(3, "Forms", content=content))))
+    assert "removed shortcodes: [contact-form], [embed]" in out
+
+
+def test_featured_image_and_attachments_from_a_local_uploads_copy(tmp_path):
+    uploads = tmp_path / "uploads" / "2024" / "03"
+    uploads.mkdir(parents=True)
+    (uploads / "harbour.jpg").write_bytes(image_bytes())
+    attachment = item(
+        50, "harbour", status="inherit", post_type="attachment",
+        extra="<wp:attachment_url>https://gazette.example/wp-content/uploads/2024/03/"
+              "harbour.jpg</wp:attachment_url><wp:postmeta><wp:meta_key>"
+              "_wp_attachment_image_alt</wp:meta_key><wp:meta_value>Boats in the harbour"
+              "</wp:meta_value></wp:postmeta>",
+    ).replace("<wp:post_parent>0", "<wp:post_parent>8")
+    post = item(8, "Harbour", extra="<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+                                    "<wp:meta_value>50</wp:meta_value></wp:postmeta>")
+    # The attachment comes after the post that uses it, as in real exports.
+    path = write(tmp_path, wxr(post + attachment))
+    _out, err, failed = run_import(path, media_root=str(tmp_path / "uploads"))
+    assert failed is None, err
+    article = Article.objects.get()
+    photo = article.lead_photo
+    assert photo is not None and not photo.is_pending
+    assert photo.alt_text == "Boats in the harbour"
+    assert Photo.objects.count() == 1  # lead and attachment are the same library photo
+    with photo.image.open("rb") as fh:
+        assert fh.read()[:2] == b"\xff\xd8"
+
+
+def test_featured_image_without_media_root_stays_pending_with_its_url(tmp_path):
+    attachment = item(
+        50, "harbour", status="inherit", post_type="attachment",
+        extra="<wp:attachment_url>https://gazette.example/wp-content/uploads/h.jpg"
+              "</wp:attachment_url>",
+    )
+    post = item(8, "Harbour", extra="<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+                                    "<wp:meta_value>50</wp:meta_value></wp:postmeta>")
+    run_import(write(tmp_path, wxr(post + attachment)))
+    photo = Article.objects.get().lead_photo
+    assert photo.is_pending and photo.source_url == "https://gazette.example/wp-content/uploads/h.jpg"
+
+
+def test_old_wordpress_paths_redirect_to_the_article(client, tmp_path):
+    run_import(write(tmp_path, wxr(item(12, "Moved", name="moved-story"))))
+    article = Article.objects.get()
+    paths = set(article.redirects.values_list("old_path", flat=True))
+    assert paths == {"/2024/03/05/moved-story/", "/?p=12"}
+
+
+def test_wordpress_export_is_detected_without_format(tmp_path):
+    out, err, failed = run_import(write(tmp_path, wxr(item(1, "Detected")), name="site.xml"))
+    assert failed is None, err
+    assert Article.objects.get().source == "wordpress"
