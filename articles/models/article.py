@@ -41,6 +41,9 @@ class Article(models.Model):
     headline = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     dek = models.TextField("standfirst", blank=True)
+    dateline = models.CharField(
+        max_length=200, blank=True, help_text='Where the story was filed, e.g. "NEW YORK".'
+    )
     body = models.TextField(blank=True, help_text="Sanitised HTML.")
     section = models.ForeignKey(
         "articles.Section", on_delete=models.PROTECT, related_name="articles"
