@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install browser lint clean
+.PHONY: run test install browser lint clean serve
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,23 @@ browser:
 
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py import_articles demo --status published
+	for section in demo/*/; do \
+		$(PY) manage.py import_articles "$$section" --status published --section "$$(basename "$$section")" || exit 1; \
+	done
 	$(PY) manage.py create_demo_accounts
 	$(PY) manage.py runserver $(HOST)
+
+# Production-like local run: DJANGO_DEBUG=0, hashed+compressed static files, gunicorn with
+# newsroom/gunicorn.conf.py, on SQLite unless DATABASE_URL is set. A throwaway secret key
+# is written to .env (git-ignored) the first time. Plain http on localhost, so the https
+# redirect is off; everything else is as in production.
+serve: $(STAMP)
+	@grep -qs '^DJANGO_SECRET_KEY=' .env || { echo "DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env; \
+		echo "Wrote a throwaway local DJANGO_SECRET_KEY to .env"; }
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
+	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 GUNICORN_BIND=$(HOST) \
+		$(VENV)/bin/gunicorn -c newsroom/gunicorn.conf.py newsroom.wsgi
 
 test: $(STAMP) browser
 	$(VENV)/bin/pytest

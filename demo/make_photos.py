@@ -337,19 +337,19 @@ def gauge(rng):
 
 # Which scene each file gets, in the importer's order (NAME, NAME-1, ...).
 PHOTOS = {
-    "rio-claro-water-plan.jpg": assembly,
-    "rio-claro-water-plan-1.jpg": reservoir,
-    "valmont-rail-freight-link.jpg": railway,
-    "valmont-rail-freight-link-1.jpg": harbour,
-    "fjord-glacier-sensors.jpg": glacier,
-    "fjord-glacier-sensors-1.jpg": icebergs,
+    "Politics/rio-claro-water-plan.jpg": assembly,
+    "Politics/rio-claro-water-plan-1.jpg": reservoir,
+    "Business/valmont-rail-freight-link.jpg": railway,
+    "Business/valmont-rail-freight-link-1.jpg": harbour,
+    "Science/fjord-glacier-sensors.jpg": glacier,
+    "Science/fjord-glacier-sensors-1.jpg": icebergs,
     # fjord-glacier-sensors-2.jpg is left out: that caption stays pending.
-    "textile-museum-reopens.jpg": gallery,
-    "textile-museum-reopens-1.jpg": loom,
-    "sierra-stage-race.jpg": mountain_road,
-    "aurelio-basin-accord.jpg": river_city,
-    "aurelio-basin-accord-1.jpg": flood,
-    "aurelio-basin-accord-2.jpg": gauge,
+    "Culture/textile-museum-reopens.jpg": gallery,
+    "Culture/textile-museum-reopens-1.jpg": loom,
+    "Sport/sierra-stage-race.jpg": mountain_road,
+    "World/aurelio-basin-accord.jpg": river_city,
+    "World/aurelio-basin-accord-1.jpg": flood,
+    "World/aurelio-basin-accord-2.jpg": gauge,
 }
 
 
@@ -362,7 +362,7 @@ def main():
         image = image.filter(ImageFilter.GaussianBlur(0.7))
         path = HERE / name
         image.save(path, "JPEG", quality=80, optimize=True, progressive=True)
-        print(f"{path.name}  {path.stat().st_size // 1024} KB")
+        print(f"{name}  {path.stat().st_size // 1024} KB")
 
 
 if __name__ == "__main__":

@@ -100,9 +100,12 @@ class ParsedArticle:
     line: int | None = None
     notes: list[str] = field(default_factory=list)
 
-    def fingerprint(self):
-        """A digest of everything the import would write, photo file contents included."""
-        data = asdict(self)
+    def fingerprint(self, **overrides):
+        """A digest of everything the import would write, photo file contents included.
+
+        ``overrides`` are the run's options that change what is written (e.g. the section).
+        """
+        data = {**asdict(self), **overrides}
         data.pop("origin")
         data.pop("line")
         data.pop("notes")
@@ -196,7 +199,7 @@ class _Writer:
             return Outcome("unchanged", article)  # an older version of a wire story
         # Without --status or one from the source, a re-import keeps the article's status.
         target = status or parsed.status or (article.status if article else Status.DRAFT)
-        fingerprint = parsed.fingerprint()
+        fingerprint = parsed.fingerprint(section=section)
         if article and article.source_fingerprint == fingerprint:
             if article.status == target:
                 return Outcome("unchanged", article)

@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.importers import FORMATS, ParseError, detect_format, save_parsed
 from articles.models import Status
 
-SKIPPED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".md"}
+# Beside articles in a folder: their photos and notes, which are not items to import.
+SKIPPED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".md", ".py"}
 
 
 class Report:
