@@ -84,6 +84,52 @@ def available(user, article):
     return [t for t in TRANSITIONS.values() if may(user, article, t.name)]
 
 
+def may_edit(user, article):
+    """Whether ``user`` may change ``article``'s content now.
+
+    Editors may change any article. A writer may change only drafts they created or are
+    credited on; once submitted, the text is the editors' until it is sent back.
+    """
+    if not (user and user.is_active and user.has_perm("articles.change_article")):
+        return False
+    if is_editor(user):
+        return True
+    return article.status == Status.DRAFT and is_own_article(user, article)
+
+
+class StaleEdit(Exception):
+    """Someone saved the article after this edit began; saving would overwrite their work."""
+
+    def __init__(self, current):
+        self.current = current
+        user = current.last_saved_by
+        self.who = (user.get_full_name() or user.get_username()) if user else "someone"
+        self.when = timezone.localtime(current.updated_at)
+        super().__init__(
+            f"{self.who} saved this article at {self.when:%Y-%m-%d %H:%M %Z} after you opened it."
+        )
+
+
+def claim_edit(article, *, expected_version, by):
+    """Take the next version of ``article`` for a save based on ``expected_version``.
+
+    The version is compared and bumped in one conditional UPDATE, so of two saves based
+    on the same version exactly one proceeds; the other gets :class:`StaleEdit` naming
+    who saved in between. Call it inside the transaction that then saves the content.
+    """
+    now = timezone.now()
+    user = by if by and by.is_authenticated else None
+    won = Article.objects.filter(pk=article.pk, version=expected_version).update(
+        version=F("version") + 1, last_saved_by=user, updated_at=now
+    )
+    if not won:
+        raise StaleEdit(Article.objects.select_related("last_saved_by").get(pk=article.pk))
+    article.version = expected_version + 1
+    article.last_saved_by = user
+    article.updated_at = now
+    return article
+
+
 def transition(article, name, *, by, comment="", at=None, system=False):
     """Move ``article`` along transition ``name`` on behalf of ``by``.
 
