@@ -305,16 +305,21 @@ def _store(photo, spec, made):
     from .models import Rendition
 
     data, fmt, (width, height) = made
-    rendition_obj = Rendition(photo=photo, spec=spec, width=width, height=height)
+    rendition_obj = Rendition(photo=photo, spec=spec)
     rendition_obj.file.save(
         f"{photo.pk}-{spec}.{EXTENSIONS[fmt]}", ContentFile(data), save=False
     )
+    # Set after the file: Django's own size sniffing does not read every format (AVIF).
+    rendition_obj.width, rendition_obj.height = width, height
     try:
         with transaction.atomic():
             rendition_obj.save()
     except IntegrityError:
         rendition_obj.file.delete(save=False)  # the loser's file must not linger
-        return photo.renditions.get(spec=spec)
+        winner = photo.renditions.filter(spec=spec).first()
+        if winner is None:
+            raise
+        return winner
     return rendition_obj
 
 

@@ -1,7 +1,55 @@
+from django import forms
 from django.contrib import admin
-from django.utils.html import format_html
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
+from .. import images
+from ..credits import parse_credit_line
 from ..models import Credit, Photo
+
+FOCAL_FIELDS = ["focal_x", "focal_y", "focal_width", "focal_height"]
+PREFILLED = ["credit_line", "copyright_notice", "caption"]
+
+
+class PhotoForm(forms.ModelForm):
+    # A plain file field: the checks and their messages are ours (images.prepare_upload),
+    # not Django's generic "upload a valid image", and run before any pixel is decoded.
+    image = forms.FileField(required=False, widget=AdminFileWidget)
+
+    class Meta:
+        model = Photo
+        fields = "__all__"
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if not isinstance(upload, UploadedFile):
+            return upload  # unchanged, or cleared
+        scratch = Photo()
+        clean = images.prepare_upload(upload, scratch)
+        duplicate = (
+            Photo.objects.filter(content_hash=scratch.content_hash)
+            .exclude(pk=self.instance.pk).first()
+        )
+        if duplicate:
+            raise ValidationError(format_html(
+                'This file is already in the library as <a href="{}">{}</a>; use that photo.',
+                reverse("admin:articles_photo_change", args=[duplicate.pk]), duplicate,
+            ), code="duplicate")
+        self.instance.content_hash = scratch.content_hash
+        self.metadata = {field: getattr(scratch, field) for field in PREFILLED}
+        return clean
+
+    def clean(self):
+        cleaned = super().clean()
+        # What the file says fills only what the editor left blank.
+        for field, value in getattr(self, "metadata", {}).items():
+            if value and not cleaned.get(field):
+                cleaned[field] = value
+        return cleaned
 
 
 class CreditInline(admin.TabularInline):
@@ -10,30 +58,121 @@ class CreditInline(admin.TabularInline):
     fields = ["position", "creator", "organisation", "licence", "licence_url", "platform"]
 
 
+class OrganisationFilter(admin.SimpleListFilter):
+    title = "organisation"
+    parameter_name = "organisation"
+    field = "organisation"
+
+    def lookups(self, request, model_admin):
+        values = (
+            Credit.objects.exclude(**{self.field: ""})
+            .order_by(self.field).values_list(self.field, flat=True).distinct()
+        )
+        return [(v, v) for v in values]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{f"credits__{self.field}": self.value()}).distinct()
+        return queryset
+
+
+class LicenceFilter(OrganisationFilter):
+    title = "licence"
+    parameter_name = "licence"
+    field = "licence"
+
+
+class PendingFilter(admin.SimpleListFilter):
+    title = "file"
+    parameter_name = "file"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "Pending upload"), ("uploaded", "Uploaded")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.filter(image="")
+        if self.value() == "uploaded":
+            return queryset.exclude(image="")
+        return queryset
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoForm
     list_display = ["thumbnail", "__str__", "credit_line", "uploaded_at"]
     list_display_links = ["thumbnail", "__str__"]
+    list_filter = [PendingFilter, OrganisationFilter, LicenceFilter]
     search_fields = ["title", "caption", "credit_line", "alt_text",
                      "credits__creator", "credits__organisation"]
     inlines = [CreditInline]
-    readonly_fields = ["thumbnail", "width", "height", "content_hash"]
+    readonly_fields = ["thumbnail", "used_in", "width", "height", "content_hash"]
     fieldsets = [
         (None, {"fields": ["image", "thumbnail", "title", "alt_text", "caption"]}),
-        ("Credit and rights", {"fields": ["credit_line", "copyright_notice", "usage_terms",
-                                          "source_url"]}),
-        ("Focal point", {"classes": ["collapse"],
-                         "fields": ["focal_x", "focal_y", "focal_width", "focal_height"]}),
+        ("Credit and rights", {
+            "description": "Readers see the credit line exactly as written. The credits "
+                           "below are read from it when it changes; correct them there.",
+            "fields": ["credit_line", "copyright_notice", "usage_terms", "source_url"],
+        }),
+        ("Used in", {"fields": ["used_in"]}),
+        ("Focal point", {
+            "classes": ["collapse"],
+            "description": "A box in original pixels that crops keep in frame.",
+            "fields": FOCAL_FIELDS,
+        }),
         ("File", {"classes": ["collapse"], "fields": ["width", "height", "content_hash"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("renditions")
 
     @admin.display(description="Preview")
     def thumbnail(self, photo):
         if not photo.image:
             return "Pending upload"
+        small = {r.spec: r for r in photo.renditions.all()}.get("w320-jpeg")
         return format_html(
-            '<img src="{}" alt="" style="max-height:60px;max-width:100px">', photo.image.url
+            '<img src="{}" alt="" style="max-height:80px;max-width:120px">',
+            small.file.url if small else photo.image.url,
         )
+
+    @admin.display(description="Articles")
+    def used_in(self, photo):
+        if not photo.pk:
+            return "-"
+        articles = list(photo.used_in().only("pk", "headline", "status"))
+        if not articles:
+            return "Not used in any article."
+        return format_html("<ul>{}</ul>", format_html_join(
+            "", '<li><a href="{}">{}</a> ({})</li>',
+            ((reverse("admin:articles_article_change", args=[a.pk]), a.headline,
+              a.get_status_display()) for a in articles),
+        ))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+        if "image" in form.changed_data:
+            images.delete_renditions(obj)
+        elif set(FOCAL_FIELDS) & set(form.changed_data):
+            for made in obj.renditions.filter(spec__in=[*images.CROPS, images.SOCIAL[0]]):
+                made.file.delete(save=False)
+                made.delete()
+        if obj.image:
+            # Made now, while the editor waits, so article pages never have to.
+            transaction.on_commit(lambda: images.ensure_renditions(Photo.objects.get(pk=obj.pk)))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        photo = form.instance
+        edited = any(fs.has_changed() for fs in formsets if fs.model is Credit)
+        if not edited and ("credit_line" in form.changed_data or not photo.credits.exists()):
+            photo.credits.all().delete()
+            Credit.objects.bulk_create(
+                Credit(photo=photo, position=i, **credit)
+                for i, credit in enumerate(parse_credit_line(photo.credit_line))
+            )
 
 
 @admin.register(Credit)

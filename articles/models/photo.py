@@ -57,6 +57,14 @@ class Photo(models.Model):
     def is_pending(self):
         return not self.image
 
+    def used_in(self):
+        """Articles showing this photo, as their lead or embedded in the body."""
+        from .article import Article
+
+        return Article.objects.filter(
+            models.Q(lead_photo=self) | models.Q(body__contains=f'data-photo="{self.pk}"')
+        ).distinct()
+
 
 class Credit(models.Model):
     """One party credited for a photo, parsed from (and correctable beside) the credit line."""
