@@ -4,8 +4,10 @@ from .models import Section
 
 
 def site(request):
-    """The outlet's name and its sections, for the header and footer of every page."""
+    """The outlet's name, language and sections, for the header and footer of every page."""
     return {
         "site_name": settings.NEWSROOM["SITE_NAME"],
+        "site_language": settings.NEWSROOM["LANGUAGE"],
+        # One queryset for header and footer: evaluated once, then its cache serves both.
         "nav_sections": Section.objects.all(),
     }

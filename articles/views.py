@@ -1,22 +1,61 @@
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from itertools import groupby
 
-from .models import Article, ArticleRedirect, Author, Photo, Section, Status
+from django.core.paginator import Paginator
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import http_date
+
+from . import search as article_search
+from . import seo
+from .caching import cached_page
+from .models import Article, ArticleRedirect, Author, Photo, Section, Status, Tag
 from .richtext import embedded_photo_ids, expand_embeds
 
 PAGE_SIZE = 20
+HOME_LATEST = 12
+HOME_PER_SECTION = 4
+RELATED = 4
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
+@cached_page
 def home(request):
-    articles = Article.objects.published().for_display().latest()
-    return render(request, "articles/home.html", {"page_obj": _page(request, articles)})
+    published = Article.objects.published()
+    page = _page(request, published.for_display().latest(), HOME_LATEST)
+    context = {"page_obj": page, "lead": None, "by_section": []}
+    if page.number == 1 and page.object_list:
+        context["lead"] = lead = page.object_list[0]
+        context["latest"] = page.object_list[1:]
+        # The newest few of every section in one query, however many sections there are.
+        ranked = (
+            published.exclude(pk=lead.pk)
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=F("section_id"),
+                    order_by=[F("published_at").desc(), F("pk").desc()],
+                )
+            )
+            .filter(rank__lte=HOME_PER_SECTION)
+            .for_display()
+            .order_by("section__order", "section__name", "section_id", "-published_at", "-pk")
+        )
+        context["by_section"] = [
+            (articles[0].section, articles)
+            for articles in (list(group) for _, group in groupby(ranked, lambda a: a.section_id))
+        ]
+    else:
+        context["latest"] = page.object_list
+    return render(request, "articles/home.html", context)
 
 
+@cached_page
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
     articles = Article.objects.published().filter(section=section).for_display().latest()
@@ -25,6 +64,7 @@ def section(request, slug):
     )
 
 
+@cached_page
 def author(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
     articles = Article.objects.published().filter(bylines__author=author).for_display().latest()
@@ -33,27 +73,88 @@ def author(request, slug):
     )
 
 
+@cached_page
+def tag(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.published().filter(tags=tag).for_display().latest()
+    return render(request, "articles/tag.html", {"tag": tag, "page_obj": _page(request, articles)})
+
+
+@cached_page
+def search(request):
+    query = article_search.clean_query(request.GET.get("q"))
+    page = None
+    if query:
+        results = article_search.search(Article.objects.published().for_display(), query)
+        page = _page(request, results)
+        for article in page:
+            article.snippet = article_search.snippet(article)
+    return render(request, "articles/search.html", {"query": query, "page_obj": page})
+
+
+def render_bodies(articles):
+    """Each article's body with photo embeds expanded, in one query for all their photos."""
+    bodies = [article.body for article in articles]
+    ids = {pk for body in bodies for pk in embedded_photo_ids(body)}
+    photos = Photo.objects.prefetch_related("credits").in_bulk(ids) if ids else {}
+    return [expand_embeds(body, photos) for body in bodies]
+
+
 def render_body(article):
     """The article body with its photo embeds expanded, in one query for all of them."""
-    ids = embedded_photo_ids(article.body)
-    # One query whether the body embeds no photo or many.
-    photos = Photo.objects.in_bulk([*ids, article.lead_photo_id or 0])
-    return expand_embeds(article.body, photos)
+    return render_bodies([article])[0]
 
 
+def _gone(request, article):
+    return render(request, "410.html", {"article": article}, status=410)
+
+
+@cached_page
 def detail(request, section, year, month, day, slug):
     article = (
-        Article.objects.for_display().prefetch_related("corrections").filter(slug=slug).first()
+        Article.objects.for_display()
+        .prefetch_related("corrections", "lead_photo__renditions")
+        .filter(slug=slug)
+        .first()
     )
     if article is None or not article.is_public:
-        redirect = ArticleRedirect.objects.filter(old_path=request.path).first()
+        redirect = (
+            ArticleRedirect.objects.select_related("article").filter(old_path=request.path).first()
+        )
         if redirect and redirect.article.is_public:
             return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+        if redirect and redirect.article.status == Status.ARCHIVED:
+            return _gone(request, redirect.article)
         if article is not None and article.status == Status.ARCHIVED:
-            return render(request, "410.html", {"article": article}, status=410)
+            return _gone(request, article)
         raise Http404("No such article")
     if request.path != article.get_absolute_url():
         return HttpResponsePermanentRedirect(article.get_absolute_url())
-    return render(
-        request, "articles/detail.html", {"article": article, "body": render_body(article)}
+    related = Article.objects.published().related_to(article).select_related("section").latest()
+    response = render(
+        request,
+        "articles/detail.html",
+        {
+            "article": article,
+            "body": render_body(article),
+            "meta": seo.article_metadata(article),
+            "related": related[:RELATED],
+        },
     )
+    response["Last-Modified"] = http_date(article.updated_at.timestamp())
+    return response
+
+
+def robots_txt(request):
+    base = seo.absolute("")
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {base}{reverse('sitemap-index')}",
+        f"Sitemap: {base}{reverse('sitemap-news')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
