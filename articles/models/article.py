@@ -36,6 +36,15 @@ class ArticleQuerySet(models.QuerySet):
     def latest(self):
         return self.order_by("-published_at", "-pk")
 
+    def related_to(self, article):
+        """Others sharing a tag or the section with ``article``; tags come from its prefetch."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        return (
+            self.filter(Q(section_id=article.section_id) | Q(tags__in=tag_ids))
+            .exclude(pk=article.pk)
+            .distinct()
+        )
+
 
 class Article(models.Model):
     headline = models.CharField(max_length=300)
@@ -117,19 +126,62 @@ class Article(models.Model):
         # Whatever path the body came in by (admin, import, shell), only the allow-list is kept.
         self.body = sanitize(self.body)
         super().save(*args, **kwargs)
+        self._record_moved_url()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs=self.url_kwargs())
 
-    def url_kwargs(self):
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # Remembered so that a save which moves the article can keep its old URL answering.
+        article._loaded_path_parts = article._path_parts()
+        return article
+
+    def url_kwargs(self, section_slug=None):
         date = timezone.localtime(self.published_at or self.created_at or timezone.now())
         return {
-            "section": self.section.slug,
+            "section": section_slug or self.section.slug,
             "year": date.year,
             "month": f"{date.month:02d}",
             "day": f"{date.day:02d}",
             "slug": self.slug,
         }
+
+    def _path_parts(self):
+        deferred = self.get_deferred_fields()
+        if deferred & {"slug", "section_id", "published_at", "created_at", "status"}:
+            return None
+        return (self.slug, self.section_id, self.published_at, self.created_at, self.status)
+
+    def _record_moved_url(self):
+        """Keep the URL readers may have seen answering with a 301 after a move.
+
+        A change of slug, section or date changes the URL; only an article that has been
+        public (published or taken down) has an old URL worth keeping.
+        """
+        before = getattr(self, "_loaded_path_parts", None)
+        self._loaded_path_parts = now = self._path_parts()
+        if before is None or now is None or before[:4] == now[:4]:
+            return
+        slug, section_id, published_at, created_at, status = before
+        if status not in (Status.PUBLISHED, Status.ARCHIVED) and not self.first_published_at:
+            return
+        from .taxonomy import Section
+
+        old = Article(
+            slug=slug, section_id=section_id, published_at=published_at, created_at=created_at
+        )
+        old_section = Section.objects.filter(pk=section_id).values_list("slug", flat=True).first()
+        if old_section is None:
+            return
+        old_path = reverse("articles:detail", kwargs=old.url_kwargs(old_section))
+        new_path = self.get_absolute_url()
+        if old_path == new_path:
+            return
+        # Moving back to an earlier URL must not leave a redirect loop behind.
+        ArticleRedirect.objects.filter(old_path=new_path).delete()
+        ArticleRedirect.objects.update_or_create(old_path=old_path, defaults={"article": self})
 
     @property
     def is_public(self):
