@@ -22,7 +22,8 @@ class PhotoForm(forms.ModelForm):
 
     class Meta:
         model = Photo
-        fields = "__all__"
+        fields = ["image", "title", "alt_text", *PREFILLED, "usage_terms", "source_url",
+                  *FOCAL_FIELDS]
 
     def clean_image(self):
         upload = self.cleaned_data.get("image")
