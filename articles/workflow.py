@@ -14,6 +14,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import notifications
 from .models import Article, AuditEntry, Status
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -177,17 +178,19 @@ def transition(article, name, *, by, comment="", at=None, system=False):
             to_status=t.target,
             comment=comment,
         )
+        # Refreshed before commit, so the hooks below see the article as it now is.
+        article.refresh_from_db(
+            fields=["status", "version", "updated_at", "published_at", "first_published_at",
+                    "last_saved_by"]
+        )
         for hook in AFTER_TRANSITION:
             transaction.on_commit(lambda hook=hook: hook(article, t, by, comment))
-    article.refresh_from_db(
-        fields=["status", "version", "updated_at", "published_at", "first_published_at",
-                "last_saved_by"]
-    )
     return article
 
 
-# Side effects (notifications, cache purges) registered by name; run after commit.
-AFTER_TRANSITION = []
+# Side effects (notifications, cache purges), each called with (article, transition, by,
+# comment) once the transition has committed.
+AFTER_TRANSITION = [notifications.after_transition]
 
 
 def route(source, target):
