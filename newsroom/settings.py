@@ -1,12 +1,21 @@
 """Newsroom settings: one file, every difference between environments comes from variables.
 
 With nothing set, the site runs in debug mode on SQLite inside the checkout. Production
-mode (DJANGO_DEBUG=0) refuses to start without a real DJANGO_SECRET_KEY.
+mode (DJANGO_DEBUG=0) refuses to start without a real DJANGO_SECRET_KEY and passes
+`manage.py check --deploy --fail-level WARNING`.
+
+Scaling out is configuration only (see README "Production"):
+  DATABASE_URL          PostgreSQL, through psycopg's connection pool
+  DATABASE_REPLICA_URL  a read replica; newsroom.routers sends safe reads there
+  CACHE_URL             redis://host:6379/N (Django's RedisCache) or memcached
+  MEDIA_STORAGE=s3      uploads to object storage through django-storages (AWS_* vars)
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,18 +52,29 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "reversion",
     "django_prose_editor",
+    "csp",
     "articles",
+    # Last, as its documentation asks: it wraps the authentication of every other app.
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so the logged duration and status are what the client got.
+    "newsroom.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "newsroom.middleware.PrimaryDatabaseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.middleware.AdminMediaNonceMiddleware",
+    "axes.middleware.AxesMiddleware",
+    # Innermost, so it sees a view's database error before anything turns it into a 500.
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -80,16 +100,50 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-else:
-    # A newsroom has several people saving at once; wait for the write lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    )
+if replica_url := env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url_config(replica_url)
+    # Tests have one database: the replica is the default seen through another alias.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+
+# Seconds a request waits for a pooled PostgreSQL connection before it is answered 503.
+# It must stay well below gunicorn's timeout (newsroom/gunicorn.conf.py), or gunicorn
+# would kill the worker first and the client would see a dropped connection.
+DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=3.0)
+for database in DATABASES.values():
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # psycopg's pool replaces persistent connections (Django refuses both at once).
+        # check= tests each connection as it is handed out, so the first request after a
+        # database restart gets a fresh connection instead of a dead one.
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+            "timeout": DATABASE_POOL_TIMEOUT,
+            "check": "psycopg_pool.ConnectionPool.check_connection",
+        }
+    else:
+        # A newsroom has several people saving at once; wait for the write lock instead of
+        # failing.
+        database.setdefault("OPTIONS", {}).update(
+            {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a locked-out username+address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "newsroom.auth.LoginRateLimitBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# Lock the pair, not the address alone: a newsroom shares one office address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# Behind a proxy, the client address comes from X-Forwarded-For (set DJANGO_PROXY_COUNT).
+AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -109,8 +163,42 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
+# Uploaded media. On one machine the app serves them itself (newsroom/media.py), through
+# SecurityMiddleware, so every file carries X-Content-Type-Options: nosniff and the
+# site's CSP; a browser never runs an upload as HTML or script. Several app servers
+# share media through object storage instead: MEDIA_STORAGE=s3 with
+# AWS_STORAGE_BUCKET_NAME, AWS_S3_REGION_NAME, optional AWS_S3_ENDPOINT_URL (any
+# S3-compatible store) and AWS_S3_CUSTOM_DOMAIN (the CDN in front of it); credentials come
+# from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY through boto3, which must then be installed
+# (`pip install boto3`). The bucket or CDN must then send nosniff itself.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "s3":
+    _media_backend = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default=None),
+            "location": env.str("AWS_S3_LOCATION", default="media"),
+            # Public, immutable URLs: renditions are never rewritten under the same name.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+    if domain := env.str("AWS_S3_CUSTOM_DOMAIN", default=""):
+        MEDIA_URL = f"https://{domain}/"
+elif MEDIA_STORAGE == "filesystem":
+    _media_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE={MEDIA_STORAGE!r} is not known; use 'filesystem' or 's3'."
+    )
+SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=MEDIA_STORAGE == "filesystem")
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_backend,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -124,7 +212,10 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 
+# redis://host:6379/N selects Django's own RedisCache (needs the redis package). The key
+# prefix keeps this site's keys apart on a shared server.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}
+CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="newsroom"))
 
 # What the public site says about itself (feeds, JSON-LD, the Google News sitemap).
 NEWSROOM = {
@@ -133,9 +224,64 @@ NEWSROOM = {
     "LANGUAGE": env.str("NEWSROOM_LANGUAGE", default="en"),
 }
 
+# Security headers. HSTS and secure cookies only in production: a local http:// run would
+# otherwise lock the browser out of localhost.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # Preload-ready by default (two years would be the list's ideal; one year is its floor).
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # /healthz is probed over plain http by load balancers inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a TLS-terminating proxy, name the header it sets, e.g.
+# DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https (only if the proxy
+# always overwrites it; otherwise clients could claim https).
+if proxy_header := env.tuple("DJANGO_SECURE_PROXY_SSL_HEADER", default=()):
+    SECURE_PROXY_SSL_HEADER = proxy_header
+
+# Content-Security-Policy (django-csp 4). No inline script at all: the only inline
+# <script> is the article's JSON-LD, which carries the per-request nonce
+# (request.csp_nonce); admin form media get the nonce from AdminMediaNonceMiddleware.
+# Images may also come from the media origin when media live on a CDN.
+_media_origin = [MEDIA_URL.rstrip("/")] if MEDIA_URL.startswith("https://") else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_media_origin],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # Request lines are already JSON (newsroom.middleware.RequestLogMiddleware).
+        "message": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "json_lines": {"class": "logging.StreamHandler", "formatter": "message"},
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "newsroom.requests": {"handlers": ["json_lines"], "level": "INFO", "propagate": False},
+        # Our request log replaces Django's per-request warnings for 4xx/5xx.
+        "django.request": {"level": "ERROR"},
+    },
 }

@@ -1,0 +1,112 @@
+"""Request-level behaviour of the whole site: logging, database routing and outages, CSP."""
+
+import json
+import logging
+import time
+
+from django.forms import Media as FormsMedia
+from django.utils.functional import empty
+from js_asset import Media as NonceMedia
+
+from .errors import DATABASE_DOWN, database_unavailable
+from .routers import primary
+
+request_log = logging.getLogger("newsroom.requests")
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _user_label(request):
+    """The user's id, "anonymous", or None when the request never looked.
+
+    Looking would cost a session query on pages that do not otherwise need one, so an
+    unevaluated user is resolved only when there is no session cookie (then anonymous).
+    """
+    user = getattr(request, "user", None)
+    wrapped = getattr(user, "_wrapped", user)
+    if wrapped is empty or user is None:
+        has_session = "sessionid" in request.COOKIES
+        return None if has_session else "anonymous"
+    return wrapped.pk if wrapped.is_authenticated else "anonymous"
+
+
+class RequestLogMiddleware:
+    """One JSON line per request: method, path, status, duration_ms, user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        request_log.info(
+            json.dumps(
+                {
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user": _user_label(request),
+                }
+            )
+        )
+        return response
+
+
+class PrimaryDatabaseMiddleware:
+    """Pin reads to the primary for requests that write and for the admin.
+
+    An editor who saves and reloads must see the save, which a lagging replica might not
+    have yet. Without a replica configured this changes nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in SAFE_METHODS and not request.path.startswith("/admin/"):
+            return self.get_response(request)
+        with primary():
+            return self.get_response(request)
+
+
+class AdminMediaNonceMiddleware:
+    """Give admin form media (the rich-text editor's import map) the CSP nonce.
+
+    Django 5.2's admin renders ``{{ media }}`` without a nonce, and the prose editor's
+    ``<script type="importmap">`` is inline, so the strict policy would block it. Wrapping
+    the media in js_asset's Media, which renders every tag with the nonce, keeps
+    'unsafe-inline' out of script-src.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_template_response(self, request, response):
+        context = response.context_data
+        nonce = getattr(request, "csp_nonce", None)
+        if nonce is not None and context and isinstance(context.get("media"), FormsMedia):
+            context["media"] = NonceMedia.from_media(context["media"], nonce=str(nonce))
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 at once when a view cannot reach the database.
+
+    Errors raised before the view (e.g. loading the session) are handled the same way by
+    handler500 (newsroom.errors.server_error).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN):
+            return database_unavailable(request, exception)
+        return None
