@@ -1,0 +1,52 @@
+"""Benchmarks at newsroom scale. Not run by the test suite; see bench/README.md."""
+
+import math
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+OUT = PROJECT / "bench" / "out"
+
+
+def setup_django():
+    """Configure Django from the environment (DATABASE_URL and friends), as manage.py does."""
+    if str(PROJECT) not in sys.path:
+        sys.path.insert(0, str(PROJECT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    import django
+
+    django.setup()
+
+
+def machine():
+    """The facts a figure needs beside it: cores, CPU model, memory, PostgreSQL, Python."""
+    cpu = ""
+    with open("/proc/cpuinfo") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as info:
+        kib = int(next(line for line in info if line.startswith("MemTotal")).split()[1])
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gib": round(kib / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True
+        ).stdout.strip(),
+    }
+
+
+def percentile(values, pct):
+    """Nearest-rank percentile of ``values`` (already in any order)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
