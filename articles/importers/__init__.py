@@ -6,12 +6,16 @@ read while the rest of the file can; it raises ParseError when the whole file is
 
 from pathlib import Path
 
-from . import plaintext, wordpress
+from . import jsonfmt, newsml, ninjs, nitf, plaintext, wordpress
 from .base import Outcome, ParsedArticle, ParsedAuthor, ParsedPhoto, ParseError, save_parsed
 
 FORMATS = {
     "text": plaintext,
     "wordpress": wordpress,
+    "nitf": nitf,
+    "newsml": newsml,
+    "ninjs": ninjs,
+    "json": jsonfmt,
 }
 
 __all__ = [
@@ -29,6 +33,10 @@ __all__ = [
 def detect_format(path):
     """The name of the format of the file at ``path``, by content first and name second."""
     path = Path(path)
+    if path.is_dir():
+        if jsonfmt.detect(b"", path):
+            return "json"
+        raise ParseError("a folder without manifest.json is not an export", path=path)
     with open(path, "rb") as fh:
         head = fh.read(4096)
     for name, module in FORMATS.items():

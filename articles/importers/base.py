@@ -199,6 +199,12 @@ class _Writer:
             return Outcome("unchanged", article)  # an older version of a wire story
         # Without --status or one from the source, a re-import keeps the article's status.
         target = status or parsed.status or (article.status if article else Status.DRAFT)
+        if target == Status.ARCHIVED and (
+            article is None or article.status not in (Status.PUBLISHED, Status.ARCHIVED)
+        ):
+            # A withdrawn item that was never published stays unpublished: a draft,
+            # reached without a publish step in its audit trail.
+            target = Status.DRAFT
         fingerprint = parsed.fingerprint(section=section)
         if article and article.source_fingerprint == fingerprint:
             if article.status == target:
