@@ -47,8 +47,10 @@ def search(queryset, text):
     if connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config=CONFIG)
         return (
-            queryset.annotate(rank=SearchRank(document(), query))
-            .filter(rank__gt=0)
+            # Filtering on the document itself (@@) is what lets the GIN index serve it.
+            queryset.annotate(document=document())
+            .filter(document=query)
+            .annotate(rank=SearchRank(F("document"), query))
             .annotate(
                 raw_snippet=SearchHeadline(
                     StripTags(F("body")), query, config=CONFIG, start_sel=START,

@@ -1,8 +1,9 @@
 from django.db import migrations
 
-# The same expression as articles.search.document(), so searches can use the index.
+# The same expression as articles.search.document() (headline is varchar, hence the cast),
+# so searches can use the index.
 DOCUMENT = (
-    "(setweight(to_tsvector('english'::regconfig, COALESCE(headline, '')), 'A')"
+    "(setweight(to_tsvector('english'::regconfig, COALESCE(headline, '')::text), 'A')"
     " || setweight(to_tsvector('english'::regconfig, COALESCE(dek, '')), 'B'))"
     " || setweight(to_tsvector('english'::regconfig, COALESCE(body, '')), 'C')"
 )

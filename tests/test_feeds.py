@@ -1,0 +1,76 @@
+import feedparser
+import pytest
+
+from articles.models import Credit
+from tests.factories import make_article, make_author, make_photo, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story():
+    section = make_section(name="World")
+    inline = make_photo(caption="Inline caption.", credit_line="Inline Credit")
+    lead = make_photo(caption="Lead caption.", credit_line="Lead Credit")
+    Credit.objects.create(photo=lead, creator="Lead Credit")
+    return make_article(
+        headline="Ports & harbours reopen", dek="Ships sail again.", section=section,
+        authors=[make_author(name="Ana Ruiz"), make_author(name="Ben Cho")], lead_photo=lead,
+        body=f'<h2>Subhead</h2><p>Full body text.</p><figure data-photo="{inline.pk}"></figure>',
+    )
+
+
+def feed_urls(story):
+    author = story.bylines.first().author
+    for kind in ("rss", "atom"):
+        yield f"/feeds/{kind}/"
+        yield f"/section/{story.section.slug}/{kind}/"
+        yield f"/author/{author.slug}/{kind}/"
+
+
+def test_every_feed_parses_without_bozo_and_carries_the_story(client, story):
+    for url in feed_urls(story):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        feed = feedparser.parse(response.content)
+        assert not feed.bozo, (url, feed.get("bozo_exception"))
+        (entry,) = feed.entries
+        assert entry.title == "Ports & harbours reopen"
+        assert entry.link.endswith(story.get_absolute_url())
+        assert "Ships sail again." in entry.summary
+        assert entry.published_parsed is not None
+
+
+def test_every_feed_item_names_all_authors(client, story):
+    for url in feed_urls(story):
+        entry = feedparser.parse(client.get(url).content).entries[0]
+        names = [author.get("name") for author in entry.authors]
+        assert names == ["Ana Ruiz", "Ben Cho"], url
+
+
+def test_every_feed_item_carries_the_lead_image(client, story):
+    for url in feed_urls(story):
+        entry = feedparser.parse(client.get(url).content).entries[0]
+        enclosures = [link for link in entry.links if link.get("rel") == "enclosure"]
+        assert enclosures and enclosures[0].href.endswith(story.lead_photo.image.url), url
+        assert enclosures[0].type == "image/jpeg"
+        assert entry.media_content[0]["url"].endswith(story.lead_photo.image.url)
+
+
+def test_every_feed_item_has_the_full_body_with_embeds_expanded(client, story):
+    for url in feed_urls(story):
+        entry = feedparser.parse(client.get(url).content).entries[0]
+        body = entry.content[0].value
+        assert "Full body text." in body and "Subhead" in body
+        assert "Inline caption." in body and "Credit: Inline Credit" in body
+
+
+def test_feed_body_is_sanitised(client):
+    make_article(body='<p onclick="x()">Safe</p><script>alert(1)</script>')
+    entry = feedparser.parse(client.get("/feeds/rss/").content).entries[0]
+    body = entry.content[0].value
+    assert "Safe" in body and "script" not in body and "onclick" not in body
+
+
+def test_unknown_section_feed_is_404(client):
+    assert client.get("/section/nope/rss/").status_code == 404

@@ -1,0 +1,96 @@
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+import xmlschema
+from django.utils import timezone
+
+from tests.conftest import shared_file
+from tests.factories import make_article, make_author, make_section
+
+pytestmark = pytest.mark.django_db
+
+NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+      "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+
+
+def schema(name, *extensions):
+    """The sitemaps.org schema, with the extension schemas its <any> elements must match."""
+    return xmlschema.XMLSchema([shared_file(f"fixtures/sitemaps/{name}"),
+                                *(shared_file(f"fixtures/sitemaps/{e}") for e in extensions)])
+
+
+def locations(content):
+    return [loc.text for loc in ElementTree.fromstring(content).iter(f"{{{NS['sm']}}}loc")]
+
+
+@pytest.fixture
+def site():
+    section, author = make_section(), make_author()
+    fresh = make_article(section=section, authors=[author], headline="Fresh & new <story>")
+    old = make_article(section=section, authors=[author],
+                       published_at=timezone.now() - timedelta(days=5),
+                       substantive_update_at=timezone.now() - timedelta(days=1))
+    return {"section": section, "author": author, "fresh": fresh, "old": old}
+
+
+def test_sitemap_index_lists_every_sitemap_and_validates(client, site):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    schema("siteindex.xsd").validate(response.content.decode())
+    urls = locations(response.content)
+    for name in ("articles", "sections", "authors", "news"):
+        assert any(url.endswith(f"/sitemap-{name}.xml") for url in urls), name
+
+
+@pytest.mark.parametrize("name", ["articles", "sections", "authors"])
+def test_each_sitemap_validates(client, site, name):
+    response = client.get(f"/sitemap-{name}.xml")
+    assert response.status_code == 200
+    schema("sitemap.xsd").validate(response.content.decode())
+    assert locations(response.content)
+
+
+def test_article_sitemap_lastmod_is_the_substantive_update(client, site):
+    tree = ElementTree.fromstring(client.get("/sitemap-articles.xml").content)
+    lastmods = {
+        url.find("sm:loc", NS).text: url.find("sm:lastmod", NS).text
+        for url in tree.findall("sm:url", NS)
+    }
+    old_loc = next(loc for loc in lastmods if loc.endswith(site["old"].get_absolute_url()))
+    expected = site["old"].substantive_update_at.date().isoformat()
+    assert lastmods[old_loc].startswith(expected)
+
+
+def test_sections_and_authors_are_in_their_sitemaps(client, site):
+    assert any(u.endswith(site["section"].get_absolute_url())
+               for u in locations(client.get("/sitemap-sections.xml").content))
+    assert any(u.endswith(site["author"].get_absolute_url())
+               for u in locations(client.get("/sitemap-authors.xml").content))
+
+
+def test_news_sitemap_holds_only_the_last_48_hours_and_validates(client, site):
+    response = client.get("/sitemap-news.xml")
+    content = response.content.decode()
+    schema("sitemap.xsd", "sitemap-news.xsd").validate(content)
+    urls = locations(response.content)
+    assert any(u.endswith(site["fresh"].get_absolute_url()) for u in urls)
+    assert not any(u.endswith(site["old"].get_absolute_url()) for u in urls)
+    tree = ElementTree.fromstring(response.content)
+    news = tree.find("sm:url/news:news", NS)
+    assert news.find("news:publication/news:name", NS).text == "The Daily Ledger"
+    assert news.find("news:publication/news:language", NS).text == "en"
+    assert news.find("news:title", NS).text == "Fresh & new <story>"
+    assert news.find("news:publication_date", NS).text.startswith(
+        site["fresh"].published_at.date().isoformat()
+    )
+
+
+def test_robots_txt_points_at_the_sitemaps(client, settings):
+    settings.NEWSROOM = {**settings.NEWSROOM, "SITE_URL": "https://ledger.example"}
+    response = client.get("/robots.txt")
+    text = response.content.decode()
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: https://ledger.example/sitemap.xml" in text
+    assert "Sitemap: https://ledger.example/sitemap-news.xml" in text
+    assert "Disallow: /admin/" in text
