@@ -58,7 +58,9 @@ def test_stemming_finds_meeting_when_searching_meetings(client):
 
 @needs_postgres
 def test_snippet_highlights_the_match_and_escapes_body_text(client):
-    make_article(headline="Budget", body="<p>Fish &amp; chips were served at the council meeting.</p>")
+    make_article(
+        headline="Budget", body="<p>Fish &amp; chips were served at the council meeting.</p>"
+    )
     html = client.get("/search/?q=meeting").content.decode()
     assert "<mark>meeting</mark>" in html
     assert "Fish &amp; chips" in html
