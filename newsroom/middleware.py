@@ -9,7 +9,7 @@ from django.utils.functional import empty
 from js_asset import Media as NonceMedia
 
 from .errors import DATABASE_DOWN, database_unavailable
-from .routers import primary
+from .routers import replica_reads
 
 request_log = logging.getLogger("newsroom.requests")
 
@@ -53,20 +53,20 @@ class RequestLogMiddleware:
         return response
 
 
-class PrimaryDatabaseMiddleware:
-    """Pin reads to the primary for requests that write and for the admin.
+class ReplicaReadsMiddleware:
+    """Let public page views read from the replica (when one is configured).
 
-    An editor who saves and reloads must see the save, which a lagging replica might not
-    have yet. Without a replica configured this changes nothing.
+    Requests that write, and the whole admin, stay on the primary: an editor who saves
+    and reloads must see the save, which a lagging replica might not have yet.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in SAFE_METHODS and not request.path.startswith("/admin/"):
+        if request.method not in SAFE_METHODS or request.path.startswith("/admin/"):
             return self.get_response(request)
-        with primary():
+        with replica_reads():
             return self.get_response(request)
 
 

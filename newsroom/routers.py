@@ -1,32 +1,33 @@
-"""Send reads to the PostgreSQL replica, writes (and reads that must be fresh) to default.
+"""Send the public site's reads to the PostgreSQL replica; everything else to default.
 
 Active only when DATABASE_REPLICA_URL is set (see settings). A replica lags its primary
-by a little, so whatever must read its own writes is pinned to the primary with
-:func:`primary` -- PrimaryDatabaseMiddleware does it for every request that writes and
-for the whole admin.
+by a little, so only what can stand a slightly old answer reads from it: anonymous-style
+public page views, marked by ReplicaReadsMiddleware with :func:`replica_reads`. Writes,
+the admin, management commands, migrations and imports always use the primary, so they
+read their own writes.
 """
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-_use_primary = ContextVar("newsroom_use_primary", default=False)
+_replica_allowed = ContextVar("newsroom_replica_allowed", default=False)
 
 
 @contextmanager
-def primary():
-    """Within this block every read goes to the primary database."""
-    token = _use_primary.set(True)
+def replica_reads(allowed=True):
+    """Within this block reads may (or, with ``allowed=False``, may not) use the replica."""
+    token = _replica_allowed.set(allowed)
     try:
         yield
     finally:
-        _use_primary.reset(token)
+        _replica_allowed.reset(token)
 
 
 class ReplicaRouter:
     replica = "replica"
 
     def db_for_read(self, model, **hints):
-        return "default" if _use_primary.get() else self.replica
+        return self.replica if _replica_allowed.get() else "default"
 
     def db_for_write(self, model, **hints):
         return "default"

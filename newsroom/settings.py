@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "newsroom.middleware.PrimaryDatabaseMiddleware",
+    "newsroom.middleware.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,14 +113,18 @@ DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=3.0)
 for database in DATABASES.values():
     if database["ENGINE"] == "django.db.backends.postgresql":
         # psycopg's pool replaces persistent connections (Django refuses both at once).
-        # check= tests each connection as it is handed out, so the first request after a
+        # With CONN_HEALTH_CHECKS Django gives the pool check=ConnectionPool.check_connection:
+        # each connection is tested as it is handed out, so the first request after a
         # database restart gets a fresh connection instead of a dead one.
         database["CONN_MAX_AGE"] = 0
+        database["CONN_HEALTH_CHECKS"] = True
         database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
             "timeout": DATABASE_POOL_TIMEOUT,
-            "check": "psycopg_pool.ConnectionPool.check_connection",
+            # How long a lost server is retried in the background before the pool gives up
+            # on that connection attempt (requests meanwhile get their 503 after `timeout`).
+            "reconnect_timeout": env.float("DATABASE_POOL_RECONNECT_TIMEOUT", default=60.0),
         }
     else:
         # A newsroom has several people saving at once; wait for the write lock instead of

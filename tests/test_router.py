@@ -1,0 +1,113 @@
+"""The replica router: public reads to the replica; writes and everything else to default."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.test import RequestFactory
+
+from articles.models import Article
+from newsroom.middleware import ReplicaReadsMiddleware
+from newsroom.routers import ReplicaRouter, replica_reads
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_reads_go_to_default_unless_replica_reads_are_allowed():
+    router = ReplicaRouter()
+    assert router.db_for_read(Article) == "default"
+    with replica_reads():
+        assert router.db_for_read(Article) == "replica"
+        assert router.db_for_write(Article) == "default"
+    assert router.db_for_read(Article) == "default"
+
+
+def test_replica_reads_can_be_switched_off_inside_and_restored_after():
+    router = ReplicaRouter()
+    with replica_reads():
+        with replica_reads(False):
+            assert router.db_for_read(Article) == "default"
+        assert router.db_for_read(Article) == "replica"
+
+
+def test_only_default_is_migrated_and_relations_across_aliases_are_allowed():
+    router = ReplicaRouter()
+    assert router.allow_migrate("default", "articles") is True
+    assert router.allow_migrate("replica", "articles") is False
+    assert router.allow_relation(object(), object()) is True
+
+
+def reads_seen_by_view(method, path):
+    """Which alias the router picks while the middleware handles a request."""
+    seen = []
+
+    def view(request):
+        seen.append(ReplicaRouter().db_for_read(Article))
+        return None
+
+    ReplicaReadsMiddleware(view)(getattr(RequestFactory(), method)(path))
+    return seen[0]
+
+
+def test_public_get_reads_from_the_replica():
+    assert reads_seen_by_view("get", "/some/article/") == "replica"
+
+
+def test_writes_and_the_admin_read_from_the_primary():
+    assert reads_seen_by_view("post", "/some/form/") == "default"
+    assert reads_seen_by_view("get", "/admin/articles/article/") == "default"
+
+
+# A real replica set-up in a fresh process: two SQLite files, the "replica" being a copy
+# of the primary taken at one moment: a replica that lags by one write.
+REPLICA_SCRIPT = """
+import json, shutil, sys
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connections
+from articles.models import Section
+from newsroom.routers import replica_reads
+
+call_command("migrate", verbosity=0)
+Section.objects.create(name="Before copy", slug="before-copy")
+for alias in connections:
+    connections[alias].close()
+shutil.copyfile(sys.argv[1], sys.argv[2])  # the replica catches up
+written = Section.objects.create(name="After copy", slug="after-copy")  # not replicated yet
+with replica_reads():
+    read_from = Section.objects.all().db
+    seen = sorted(Section.objects.values_list("slug", flat=True))
+pinned = sorted(Section.objects.values_list("slug", flat=True))
+print(json.dumps({
+    "written_to": written._state.db,
+    "read_from": read_from,
+    "replica_sees": seen,
+    "primary_sees": pinned,
+}))
+"""
+
+
+def test_public_reads_see_the_replica_and_everything_else_the_primary(tmp_path):
+    primary_db, replica_db = tmp_path / "primary.sqlite3", tmp_path / "replica.sqlite3"
+    env = {
+        k: v for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DATABASE_REPLICA_URL", "CACHE_URL")
+    }
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DATABASE_URL": f"sqlite:///{primary_db}",
+        "DATABASE_REPLICA_URL": f"sqlite:///{replica_db}",
+    })
+    result = subprocess.run(
+        [sys.executable, "-c", REPLICA_SCRIPT, str(primary_db), str(replica_db)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["written_to"] == "default"
+    assert found["read_from"] == "replica"
+    assert found["replica_sees"] == ["before-copy"]
+    assert found["primary_sees"] == ["after-copy", "before-copy"]
