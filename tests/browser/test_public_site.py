@@ -1,0 +1,225 @@
+"""The public site in headless Chromium: the demo article, small screens, accessibility.
+
+Screenshots go to test-artifacts/ for people to look at.
+"""
+
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.urls import include, path, re_path
+from django.utils import timezone
+from django.views.static import serve
+from PIL import Image, ImageDraw
+
+from articles.importers.base import save_parsed
+from articles.importers.plaintext import read
+from articles.models import Status
+from tests.conftest import SHARED
+from tests.factories import make_article, make_author, make_photo, make_section, make_tag
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def media(request, path):
+    # The test's media folder changes per test, so it is read at request time.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+# This module doubles as the URLconf: the site, plus uploaded files (not served when DEBUG
+# is off, as it is in tests).
+urlpatterns = [re_path(r"^media/(?P<path>.*)$", media), path("", include("newsroom.urls"))]
+
+
+@pytest.fixture
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(settings, live_server, tmp_path):
+    settings.ROOT_URLCONF = __name__
+    settings.NEWSROOM = {**settings.NEWSROOM, "SITE_URL": live_server.url}
+    return live_server.url
+
+
+def picture(path, size, colours):
+    """An original test photo: a landscape of colour bands with a sun."""
+    image = Image.new("RGB", size, colours[0])
+    draw = ImageDraw.Draw(image)
+    w, h = size
+    for i, colour in enumerate(colours[1:], start=1):
+        draw.rectangle([0, h * (i + 2) // 6, w, h], fill=colour)
+    draw.ellipse([w * 0.65, h * 0.12, w * 0.8, h * 0.12 + w * 0.15], fill=(250, 214, 120))
+    image.save(path, "JPEG", quality=85)
+    return path
+
+
+def demo_article(tmp_path):
+    """The sample article through the importer when ../shared has it, else our own text."""
+    sample = SHARED / "samples" / "petro-trump-meeting.txt"
+    if sample.exists():
+        (parsed,) = read(sample)
+        photos = [p for p in [parsed.lead_photo, *parsed.photos] if p]
+        palettes = [[(120, 160, 200), (70, 110, 80), (40, 70, 50)],
+                    [(200, 170, 140), (150, 90, 60), (90, 50, 40)]]
+        for n, photo in enumerate(photos):
+            photo.file_path = str(picture(tmp_path / f"photo-{n}.jpg", (1600, 1000),
+                                          palettes[n % 2]))
+        return save_parsed(parsed, status=Status.PUBLISHED, section="World").article
+    section = make_section(name="World", slug="world")
+    lead = make_photo(caption="Delegates arrive for the talks.",
+                      credit_line="Ana Ruiz / Ledger Photo")
+    return make_article(
+        section=section, headline="Leaders set a date for talks", lead_photo=lead,
+        dek="Both governments say the meeting will be decisive.",
+        authors=[make_author(name="Ana Ruiz")],
+        body="<p>The two leaders will meet next month.</p><h2>What is at stake</h2>"
+             "<p>Trade and security top the agenda.</p>",
+    )
+
+
+def front_page_stories(tmp_path):
+    sections = [make_section(name=name, order=n) for n, name in
+                enumerate(["Politics", "Business", "Sport", "Culture"], start=1)]
+    tag = make_tag(name="City hall")
+    writers = [make_author(name=name) for name in ("Maria Lopez", "Tom Hale", "Ines Duarte")]
+    headlines = [
+        "Council approves a new budget after a long night of debate",
+        "Harbour traffic returns to pre-storm levels",
+        "Local team wins the regional final in extra time",
+        "A forgotten theatre reopens with a season of new plays",
+        "Rail strike talks resume on Monday",
+        "Markets steady as exporters count the cost of the storm",
+        "Schools prepare for a record intake",
+        "The city's oldest bakery turns 150",
+    ]
+    for n, headline in enumerate(headlines):
+        photo = None
+        if n % 3 == 0:
+            photo = make_photo(caption="A scene from the story.",
+                               credit_line="Ledger Photo", alt_text="A street scene")
+            made = picture(tmp_path / f"front-{n}.jpg", (1200, 800),
+                           [(90 + n * 15, 140, 190), (80, 120, 90), (50, 80, 60)])
+            photo.image.save(made.name, ContentFile(made.read_bytes()))
+        make_article(
+            section=sections[n % len(sections)], headline=headline, lead_photo=photo,
+            dek="What happened, and what it means for residents.",
+            authors=[writers[n % 3], writers[(n + 1) % 3]] if n % 2 else [writers[n % 3]],
+            tags=[tag], published_at=timezone.now() - timedelta(hours=n + 2),
+        )
+
+
+@pytest.fixture
+def pages(site, tmp_path):
+    article = demo_article(tmp_path)
+    front_page_stories(tmp_path)
+    return {"home": site + "/", "article": site + article.get_absolute_url()}
+
+
+def open_page(browser, url, width, **options):
+    page = browser.new_page(viewport={"width": width, "height": 900}, **options)
+    response = page.goto(url, wait_until="load")
+    assert response.status == 200, url
+    return page
+
+
+def test_demo_article_shows_figure_captions_and_credits(browser, pages):
+    page = open_page(browser, pages["article"], 1280)
+    captions = page.locator("figure figcaption")
+    assert captions.count() >= 2
+    for i in range(captions.count()):
+        assert captions.nth(i).is_visible()
+    credits = page.locator(".figure__credit")
+    assert credits.count() >= 2
+    assert credits.first.is_visible() and "Credit:" in credits.first.inner_text()
+    images = page.locator("figure img")
+    assert images.count() >= 2
+    for i in range(images.count()):
+        image = images.nth(i)
+        image.scroll_into_view_if_needed()  # inline photos load lazily
+        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0",
+                               arg=image.element_handle(), timeout=10_000)
+    page.close()
+
+
+@pytest.mark.parametrize("name", ["home", "article"])
+def test_no_horizontal_scrolling_at_360px(browser, pages, name):
+    page = open_page(browser, pages[name], 360)
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths
+    page.close()
+
+
+@pytest.mark.parametrize("name", ["home", "article"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_screenshots_are_saved(browser, pages, name, width):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = open_page(browser, pages[name], width)
+    # Scroll through once so lazily loaded photos are in the picture.
+    page.evaluate("""async () => {
+        for (let y = 0; y < document.body.scrollHeight; y += 600) {
+            window.scrollTo(0, y);
+            await new Promise((done) => setTimeout(done, 50));
+        }
+        window.scrollTo(0, 0);
+    }""")
+    page.wait_for_load_state("networkidle")
+    target = ARTIFACTS / f"{name}-{width}.png"
+    page.screenshot(path=str(target), full_page=True)
+    with Image.open(target) as shot:
+        assert shot.width == width
+    page.close()
+
+
+def test_skip_link_is_first_and_focus_is_visible(browser, pages):
+    page = open_page(browser, pages["article"], 1280)
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => [document.activeElement.className, getComputedStyle(document.activeElement)"
+        ".outlineStyle, document.activeElement.getBoundingClientRect().left]"
+    )
+    assert focused[0] == "skip-link" and focused[2] >= 0
+    page.keyboard.press("Tab")
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.close()
+
+
+@pytest.mark.parametrize("name", ["home", "article"])
+def test_axe_reports_no_serious_or_critical_violations(browser, pages, name):
+    if not AXE.exists():
+        pytest.skip("node_modules/axe-core is absent: run `npm ci` in the checkout")
+    # The site's CSP rightly refuses injected scripts; the audit needs one.
+    page = open_page(browser, pages[name], 1280, bypass_csp=True)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    bad = [
+        {"id": v["id"], "impact": v["impact"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert result["passes"], "axe ran no checks"
+    assert not bad, json.dumps(bad, indent=1)
+    page.close()
