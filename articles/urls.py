@@ -11,6 +11,7 @@ urlpatterns = [
     path("section/<slug:slug>/", views.section, name="section"),
     path("author/<slug:slug>/", views.author, name="author"),
     path("tag/<slug:slug>/", views.tag, name="tag"),
+    path("preview/<int:pk>/", views.preview, name="preview"),
     path("feeds/rss/", cached_page(feeds.LatestRss()), name="feed-rss"),
     path("feeds/atom/", cached_page(feeds.LatestAtom()), name="feed-atom"),
     path("section/<slug:slug>/rss/", cached_page(feeds.SectionRss()),

@@ -145,6 +145,24 @@ def detail(request, section, year, month, day, slug):
     return response
 
 
+def preview(request, pk):
+    """An article as readers will see it, for the staff who may edit it, whatever its status."""
+    from django.utils import timezone
+
+    from .workflow import may_edit
+
+    article = Article.objects.for_display().prefetch_related("corrections").filter(pk=pk).first()
+    if article is None or not may_edit(request.user, article):
+        raise Http404("No such article")
+    # Unsaved, for display only: a draft shows the date it would get if published now.
+    article.published_at = article.published_at or timezone.now()
+    context = {"article": article, "body": render_body(article), "preview": True,
+               "meta": seo.article_metadata(article), "related": []}
+    response = render(request, "articles/detail.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def robots_txt(request):
     base = seo.absolute("")
     lines = [

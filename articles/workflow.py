@@ -188,6 +188,15 @@ def transition(article, name, *, by, comment="", at=None, system=False):
     return article
 
 
+def record(article, action, *, by, comment=""):
+    """Append an audit row for a publish-relevant change that is not a status transition
+    (a substantive update, a new publication date)."""
+    return AuditEntry.objects.create(
+        article=article, actor=by if by and by.is_authenticated else None, at=timezone.now(),
+        action=action, from_status=article.status, to_status=article.status, comment=comment,
+    )
+
+
 # Side effects (notifications, cache purges), each called with (article, transition, by,
 # comment) once the transition has committed.
 AFTER_TRANSITION = [notifications.after_transition]
