@@ -1,0 +1,301 @@
+"""Production behaviour: health check, database outages, request log, headers, CSP,
+media serving, login lockout and the gunicorn configuration."""
+
+import json
+import logging
+import os
+import re
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from csp.middleware import CSPMiddleware
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import OperationalError
+from django.template import engines
+from django.template.response import TemplateResponse
+from django.test import RequestFactory
+from django_prose_editor.widgets import prose_editor_admin_media
+
+from newsroom.errors import server_error
+from newsroom.middleware import AdminMediaNonceMiddleware
+from tests.factories import make_article, make_user
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_CONF = ROOT / "newsroom" / "gunicorn.conf.py"
+
+
+def csp_nonce(response):
+    """The nonce in the response's policy, or None when the page used none."""
+    match = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    return match.group(1) if match else None
+
+
+# --- /healthz -------------------------------------------------------------------------
+
+
+def test_healthz_is_ok_with_one_query_when_the_database_answers(
+    client, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-store" in response["Cache-Control"]
+
+
+# A real outage: PostgreSQL settings pointing at a port where nothing listens, so every
+# connection attempt is refused, as while the server restarts.
+OUTAGE_SCRIPT = """
+import json
+import django
+django.setup()
+from django.test import Client
+
+client = Client(raise_request_exception=False)
+found = {}
+for method, path, data in [
+    ("get", "/healthz", None),
+    ("get", "/", None),
+    ("post", "/admin/login/", {"username": "someone", "password": "secret"}),
+]:
+    response = getattr(client, method)(path, data) if data else getattr(client, method)(path)
+    found[path] = {
+        "status": response.status_code,
+        "retry_after": response.get("Retry-After"),
+        "body": response.content.decode()[:300],
+    }
+print(json.dumps(found))
+"""
+
+
+def test_site_answers_503_not_500_while_the_database_is_unreachable():
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "outage-test-secret-key-long-enough-to-be-realistic-123456",
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere",
+        "DATABASE_POOL_TIMEOUT": "1",
+    })
+    result = subprocess.run(
+        [sys.executable, "-c", OUTAGE_SCRIPT], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["/healthz"]["status"] == 503
+    assert json.loads(found["/healthz"]["body"])["status"] == "unavailable"
+    for path in ("/", "/admin/login/"):
+        assert found[path]["status"] == 503, (path, found[path])
+        assert found[path]["retry_after"] == "10"
+        assert "Temporarily unavailable" in found[path]["body"]
+
+
+def test_server_error_handler_turns_a_database_error_into_503():
+    request = RequestFactory().get("/")
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+
+
+def test_server_error_handler_keeps_other_errors_as_500():
+    request = RequestFactory().get("/")
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(request)
+    assert response.status_code == 500
+
+
+# --- request log ----------------------------------------------------------------------
+
+
+def request_lines(caplog):
+    return [json.loads(r.getMessage()) for r in caplog.records if r.name == "newsroom.requests"]
+
+
+def test_each_request_is_logged_as_one_json_line(client, caplog):
+    article = make_article()
+    with caplog.at_level(logging.INFO, logger="newsroom.requests"):
+        client.get(article.get_absolute_url())
+        client.get("/no-such-page/")
+    first, second = request_lines(caplog)
+    assert first["method"] == "GET" and first["path"] == article.get_absolute_url()
+    assert first["status"] == 200 and first["user"] == "anonymous"
+    assert isinstance(first["duration_ms"], float) and first["duration_ms"] >= 0
+    assert second["status"] == 404
+
+
+def test_request_log_names_the_logged_in_user(client, caplog):
+    user = make_user(is_superuser=True)
+    client.force_login(user)
+    with caplog.at_level(logging.INFO, logger="newsroom.requests"):
+        client.get("/admin/")
+    (line,) = request_lines(caplog)
+    assert line["user"] == user.pk and line["status"] == 200
+
+
+# --- headers, CSP ---------------------------------------------------------------------
+
+
+def test_public_pages_send_the_security_headers(client):
+    response = client.get(make_article().get_absolute_url())
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_csp_forbids_inline_script_and_nonces_the_json_ld(client):
+    response = client.get(make_article().get_absolute_url())
+    policy = response["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]+)", policy).group(1).split()
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    nonce = csp_nonce(response)
+    assert nonce
+    html = response.content.decode()
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts, "the article page has its JSON-LD block"
+    for tag in scripts:
+        assert f'nonce="{nonce}"' in tag or "src=" in tag, tag
+
+
+def test_a_nonce_is_never_valid_twice_even_when_the_page_comes_from_cache(client):
+    """A cached page replays its HTML, old nonce included; the policy must not accept it."""
+    url = make_article().get_absolute_url()
+    first = csp_nonce(client.get(url))
+    assert first
+    assert csp_nonce(client.get(url)) != first
+
+
+def test_admin_form_media_render_with_the_csp_nonce():
+    """The rich-text editor's inline import map would be blocked without the nonce."""
+    request = RequestFactory().get("/admin/articles/article/add/")
+    CSPMiddleware(lambda r: None).process_request(request)
+    template = engines["django"].from_string("{{ media }}")
+    response = TemplateResponse(request, template, {"media": prose_editor_admin_media})
+    AdminMediaNonceMiddleware(lambda r: response).process_template_response(request, response)
+    html = response.render().content.decode()
+    nonce = str(request.csp_nonce)
+    assert f'<script type="importmap" nonce="{nonce}">' in html
+    assert all(f'nonce="{nonce}"' in tag for tag in re.findall(r"<script\b[^>]*>", html))
+
+
+def test_admin_pages_render_under_the_policy(client):
+    client.force_login(make_user(is_superuser=True))
+    for url in ("/admin/", "/admin/articles/article/", "/admin/articles/article/add/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        nonce = csp_nonce(response)
+        for tag in re.findall(r"<script\b[^>]*>", response.content.decode()):
+            assert "src=" in tag or f'nonce="{nonce}"' in tag, (url, tag)
+
+
+# --- media ----------------------------------------------------------------------------
+
+
+def test_uploaded_media_are_served_with_nosniff_and_the_policy(client, media_root):
+    (media_root / "photos").mkdir()
+    (media_root / "photos" / "note.txt").write_text("<script>alert(1)</script>")
+    response = client.get("/media/photos/note.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "script-src" in response["Content-Security-Policy"]
+
+
+def test_media_paths_cannot_escape_the_media_folder(client, media_root):
+    (media_root.parent / "secret.txt").write_text("outside")
+    for path in ("/media/../secret.txt", "/media/%2e%2e/secret.txt", "/media/..%2fsecret.txt"):
+        response = client.get(path)
+        assert response.status_code in (400, 404), path
+        assert b"outside" not in response.content
+
+
+# --- login protection -----------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real logins, with a cheap hasher: the lockout is what is tested, not PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def admin_login(client, username, password):
+    return client.post("/admin/login/?next=/admin/", {"username": username, "password": password})
+
+
+def test_five_failed_logins_lock_out_even_the_right_password(client):
+    make_user("ed")
+    for _ in range(4):
+        assert admin_login(client, "ed", "wrong-password").status_code == 200
+    # The fifth failure reaches AXES_FAILURE_LIMIT and is itself answered with the lockout.
+    assert admin_login(client, "ed", "wrong-password").status_code == 429
+    response = admin_login(client, "ed", "a-long-test-password")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_successful_login_resets_the_failure_count(client):
+    make_user("ed")
+    for _ in range(4):
+        admin_login(client, "ed", "wrong-password")
+    assert admin_login(client, "ed", "a-long-test-password").status_code == 302
+    client.logout()
+    for _ in range(4):
+        admin_login(client, "ed", "wrong-password")
+    assert admin_login(client, "ed", "a-long-test-password").status_code == 302
+
+
+def test_lockout_is_per_username_so_colleagues_at_the_same_address_can_log_in(client):
+    make_user("ed")
+    make_user("jo")
+    for _ in range(5):
+        admin_login(client, "ed", "wrong-password")
+    assert admin_login(client, "jo", "a-long-test-password").status_code == 302
+
+
+@pytest.mark.parametrize("password", ["short1", "password123", "12345678901234", "edward-smith"])
+def test_password_validators_refuse_weak_passwords(password):
+    user = make_user("edward-smith", first_name="Edward", last_name="Smith")
+    with pytest.raises(ValidationError):
+        validate_password(password, user)
+
+
+# --- gunicorn -------------------------------------------------------------------------
+
+
+def gunicorn_conf(monkeypatch, **env):
+    for name in [n for n in os.environ if n.startswith("GUNICORN_")] + ["DATABASE_POOL_TIMEOUT"]:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(GUNICORN_CONF))
+
+
+def test_gunicorn_workers_follow_the_cpu_count(monkeypatch):
+    conf = gunicorn_conf(monkeypatch)
+    assert conf["workers"] == 2 * (os.cpu_count() or 1) + 1
+    assert conf["timeout"] > 3.0  # the default DATABASE_POOL_TIMEOUT
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch):
+    conf = gunicorn_conf(monkeypatch, GUNICORN_WORKERS="3", GUNICORN_TIMEOUT="20",
+                         GUNICORN_BIND="0.0.0.0:9000")
+    assert (conf["workers"], conf["timeout"], conf["bind"]) == (3, 20, "0.0.0.0:9000")
+
+
+def test_gunicorn_refuses_a_pool_timeout_not_below_its_own(monkeypatch):
+    with pytest.raises(SystemExit, match="must be below GUNICORN_TIMEOUT"):
+        gunicorn_conf(monkeypatch, GUNICORN_TIMEOUT="10", DATABASE_POOL_TIMEOUT="10")
