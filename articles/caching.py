@@ -25,7 +25,7 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from .models import Article, Status
 
 MAX_AGE = 60  # seconds: short, because a correction or a take-down must reach readers soon
-KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Content-Language")
+KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Content-Language", "X-Robots-Tag")
 
 
 def site_state(now):

@@ -191,3 +191,27 @@ def test_query_counts_are_fixed_whatever_the_amount_of_data(client, django_asser
             assert client.get(url).status_code == 200
         cache.clear()
     assert counts["/"] <= 12 and counts[article.get_absolute_url()] <= 14
+
+
+def test_preview_is_private_and_not_indexed(client):
+    draft = make_article(status=Status.DRAFT, headline="Draft in preview")
+    client.force_login(make_user(role="Editor"))
+    response = client.get(f"/preview/{draft.pk}/")
+    assert response.status_code == 200
+    assert "Draft in preview" in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+
+
+def test_preview_is_not_shown_to_anonymous_readers(client):
+    draft = make_article(status=Status.DRAFT, headline="Hidden draft")
+    response = client.get(f"/preview/{draft.pk}/")
+    assert "Hidden draft" not in response.content.decode()
+    assert response.status_code in (302, 404)
+
+
+def test_sitemap_keeps_its_robots_header_when_served_from_cache(client):
+    make_article()
+    first = client.get("/sitemap-articles.xml")
+    second = client.get("/sitemap-articles.xml")
+    assert first["X-Robots-Tag"] == second["X-Robots-Tag"] == "noindex, noodp, noarchive"
