@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 
 from . import workflow
+from .editor import BodyEditorWidget
 from .models import Article
 
 
@@ -43,8 +44,7 @@ class ArticleAdminForm(forms.ModelForm):
             "seo_title", "seo_description", "canonical_url", "noindex",
             "source", "external_id",
         ]
-        # The body's editor widget is set here too (see the rich-text work).
-        widgets = {}
+        widgets = {"body": BodyEditorWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -49,19 +49,26 @@ def embedded_photo_ids(html):
     return [int(m.group("id")) for m in EMBED_RE.finditer(html or "")]
 
 
-def expand_embeds(html, photos):
+def expand_embeds(html, photos, *, eager_first=False):
     """Render each photo embed in ``html`` with ``photos`` (a dict of id → Photo).
 
-    An embed whose photo no longer exists is dropped rather than shown broken.
+    An embed whose photo no longer exists is dropped rather than shown broken. Embeds
+    load lazily; with ``eager_first`` (a page with no lead photo) the first one loads at
+    once, since it is likely in the first screen.
     """
+    rendered = 0
 
     def render(match):
+        nonlocal rendered
         photo = photos.get(int(match.group("id")))
         if photo is None:
             return ""
+        rendered += 1
+        # The per-use caption is body HTML, already reduced to the allow-list on save.
+        caption = mark_safe(match.group("caption") or "")
         return render_to_string(
             "includes/figure.html",
-            {"photo": photo, "caption": mark_safe(match.group("caption") or ""), "lazy": True},
+            {"photo": photo, "caption": caption, "lazy": not (eager_first and rendered == 1)},
         )
 
     return mark_safe(EMBED_RE.sub(render, html or ""))

@@ -96,8 +96,9 @@ def render_bodies(articles):
     """Each article's body with photo embeds expanded, in one query for all their photos."""
     bodies = [article.body for article in articles]
     ids = {pk for body in bodies for pk in embedded_photo_ids(body)}
-    photos = Photo.objects.prefetch_related("credits").in_bulk(ids) if ids else {}
-    return [expand_embeds(body, photos) for body in bodies]
+    photos = Photo.objects.prefetch_related("credits", "renditions").in_bulk(ids) if ids else {}
+    # Without a lead photo, the body's first photo is in the first screen: load it at once.
+    return [expand_embeds(a.body, photos, eager_first=not a.lead_photo_id) for a in articles]
 
 
 def render_body(article):

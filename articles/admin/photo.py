@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.urls import reverse
+from django.http import JsonResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from .. import images
@@ -13,6 +14,7 @@ from ..models import Credit, Photo
 
 FOCAL_FIELDS = ["focal_x", "focal_y", "focal_width", "focal_height"]
 PREFILLED = ["credit_line", "copyright_notice", "caption"]
+PICKER_SIZE = 48
 
 
 class PhotoForm(forms.ModelForm):
@@ -127,14 +129,38 @@ class PhotoAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
 
+    def get_urls(self):
+        picker = path("picker/", self.admin_site.admin_view(self.picker_view),
+                      name="articles_photo_picker")
+        return [picker, *super().get_urls()]
+
+    def picker_view(self, request):
+        """Library photos as JSON for the body editor's photo block: by search, or one by id."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        photos = self.get_queryset(request).exclude(image="")
+        if request.GET.get("id", "").isdigit():
+            photos = photos.filter(pk=request.GET["id"])
+        else:
+            photos, _ = self.get_search_results(request, photos, request.GET.get("q", ""))
+        results = [
+            {"id": photo.pk, "label": str(photo), "caption": photo.caption,
+             "credit": photo.credit_line, "thumbnail": self.thumbnail_url(photo)}
+            for photo in photos.distinct()[:PICKER_SIZE]
+        ]
+        return JsonResponse({"results": results})
+
+    def thumbnail_url(self, photo):
+        small = {r.spec: r for r in photo.renditions.all()}.get("w320-jpeg")
+        return small.file.url if small else photo.image.url
+
     @admin.display(description="Preview")
     def thumbnail(self, photo):
         if not photo.image:
             return "Pending upload"
-        small = {r.spec: r for r in photo.renditions.all()}.get("w320-jpeg")
         return format_html(
             '<img src="{}" alt="" style="max-height:80px;max-width:120px">',
-            small.file.url if small else photo.image.url,
+            self.thumbnail_url(photo),
         )
 
     @admin.display(description="Articles")

@@ -1,0 +1,148 @@
+"""Credit, copyright and caption come from the file; location and camera data never go public."""
+
+import struct
+from io import BytesIO
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import ExifTags, Image
+
+from articles import images
+from articles.models import Photo
+
+pytestmark = pytest.mark.django_db
+
+GPS_IFD = ExifTags.IFD.GPSInfo
+
+
+def iptc_segment(fields):
+    """A JPEG APP13 segment holding IPTC IIM record-2 datasets, as Photoshop writes it."""
+    data = b"".join(
+        b"\x1c\x02" + bytes([number]) + struct.pack(">H", len(value.encode())) + value.encode()
+        for number, value in fields.items()
+    )
+    resource = b"8BIM" + b"\x04\x04" + b"\x00\x00" + struct.pack(">I", len(data)) + data
+    if len(data) % 2:
+        resource += b"\x00"
+    payload = b"Photoshop 3.0\x00" + resource
+    return b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+
+
+def exif_with_gps(orientation=1, **tags):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.Base.Make] = "Examplecam"
+    for name, value in tags.items():
+        exif[getattr(ExifTags.Base, name)] = value
+    gps = exif.get_ifd(GPS_IFD)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (4.0, 35.0, 56.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "W"
+    gps[ExifTags.GPS.GPSLongitude] = (74.0, 4.0, 33.0)
+    return exif
+
+
+def camera_jpeg(size=(1400, 1000), orientation=1, iptc=None, **exif_tags):
+    picture = Image.linear_gradient("L").resize(size).convert("RGB")
+    picture.paste((200, 30, 30), (0, 0, size[0] // 4, size[1] // 4))  # a red top-left corner
+    buffer = BytesIO()
+    picture.save(buffer, "JPEG", exif=exif_with_gps(orientation, **exif_tags).tobytes())
+    data = buffer.getvalue()
+    if iptc:
+        data = data[:2] + iptc_segment(iptc) + data[2:]  # right after SOI
+    return data
+
+
+IPTC_FIELDS = {80: "Andrea Puentes", 110: "Presidency of Colombia",
+               116: "© Presidency of Colombia 2025", 120: "The two presidents in Washington."}
+
+
+def upload(client, data, **fields):
+    form = {
+        "image": SimpleUploadedFile("camera.jpg", data), "title": "", "alt_text": "Presidents",
+        "caption": "", "credit_line": "", "copyright_notice": "", "usage_terms": "",
+        "source_url": "", "credits-TOTAL_FORMS": "0", "credits-INITIAL_FORMS": "0",
+        "credits-MIN_NUM_FORMS": "0", "credits-MAX_NUM_FORMS": "1000", **fields,
+    }
+    return client.post(reverse("admin:articles_photo_add"), form)
+
+
+def has_gps(path):
+    with Image.open(path) as picture:
+        exif = picture.getexif()
+        return bool(exif.get_ifd(GPS_IFD)) or GPS_IFD in exif or b"GPS" in (
+            picture.info.get("exif") or b"")
+
+
+def test_test_file_really_carries_gps_and_iptc(tmp_path):
+    path = tmp_path / "camera.jpg"
+    path.write_bytes(camera_jpeg(iptc=IPTC_FIELDS))
+    assert has_gps(path)
+    with Image.open(path) as picture:
+        assert images.read_metadata(picture)["credit_line"] == (
+            "Andrea Puentes / Presidency of Colombia")
+
+
+def test_iptc_credit_copyright_and_caption_are_prefilled(admin_client,
+                                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(admin_client, camera_jpeg(iptc=IPTC_FIELDS))
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    assert photo.credit_line == "Andrea Puentes / Presidency of Colombia"
+    assert photo.copyright_notice == "© Presidency of Colombia 2025"
+    assert photo.caption == "The two presidents in Washington."
+    assert [(c.creator, c.organisation) for c in photo.credits.all()] == [
+        ("Andrea Puentes", "Presidency of Colombia")]
+
+
+def test_what_the_editor_typed_is_not_replaced(admin_client):
+    upload(admin_client, camera_jpeg(iptc=IPTC_FIELDS), credit_line="Ledger staff")
+    photo = Photo.objects.get()
+    assert photo.credit_line == "Ledger staff"
+    assert photo.caption == "The two presidents in Washington."
+
+
+def test_exif_artist_copyright_and_description_are_used_without_iptc(admin_client):
+    upload(admin_client, camera_jpeg(Artist="Jane Roe", Copyright="Jane Roe 2025",
+                                     ImageDescription="Harbour at dawn."))
+    photo = Photo.objects.get()
+    assert (photo.credit_line, photo.copyright_notice, photo.caption) == (
+        "Jane Roe", "Jane Roe 2025", "Harbour at dawn.")
+
+
+def test_no_public_file_carries_gps_or_camera_exif(admin_client,
+                                                   django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(admin_client, camera_jpeg(iptc=IPTC_FIELDS))
+    photo = Photo.objects.get()
+    renditions = list(photo.renditions.all())
+    assert len(renditions) == len(images.rendition_specs(photo))
+    for path in [photo.image.path, *(r.file.path for r in renditions)]:
+        assert not has_gps(path), path
+        with Image.open(path) as picture:
+            assert dict(picture.getexif()) == {}, path
+            assert "photoshop" not in picture.info, path
+
+
+def test_exif_orientation_is_applied_to_the_stored_file(admin_client):
+    # Orientation 6: the camera was turned; the picture must be shown rotated 90° clockwise.
+    upload(admin_client, camera_jpeg(size=(1400, 1000), orientation=6))
+    photo = Photo.objects.get()
+    assert (photo.width, photo.height) == (1000, 1400)
+    with Image.open(photo.image.path) as stored:
+        assert stored.size == (1000, 1400)
+        red, green, _ = stored.convert("RGB").getpixel((stored.width - 20, 20))
+        assert red > 150 > green  # the red corner turned from top-left to top-right
+
+
+def test_importer_path_strips_metadata_too():
+    photo = Photo()
+    clean = images.prepare_upload(ContentFile(camera_jpeg(iptc=IPTC_FIELDS), name="x.jpg"),
+                                  photo)
+    assert photo.credit_line == "Andrea Puentes / Presidency of Colombia"
+    assert len(photo.content_hash) == 64
+    with Image.open(BytesIO(clean.read())) as picture:
+        assert dict(picture.getexif()) == {}
