@@ -5,12 +5,12 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from articles.caching import cached_page
-from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
+from articles.sitemaps import ARTICLE_SITEMAPS, NEWS_SITEMAPS, SITEMAPS
 from articles.views import robots_txt
 from newsroom.health import healthz
 from newsroom.media import media_urlpatterns
 
-ALL_SITEMAPS = {**SITEMAPS, **NEWS_SITEMAPS}
+ALL_SITEMAPS = {**ARTICLE_SITEMAPS, **SITEMAPS, **NEWS_SITEMAPS}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -22,7 +22,14 @@ urlpatterns = [
         {"sitemaps": ALL_SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap-index",
     ),
-    # Listed before the general pattern: the news sitemap has its own template.
+    # Listed before the general pattern: these two have their own templates.
+    path(
+        "sitemap-articles.xml",
+        cached_page(sitemap_views.sitemap),
+        {"sitemaps": ARTICLE_SITEMAPS, "section": "articles",
+         "template_name": "sitemaps/articles.xml"},
+        name="sitemap-articles",
+    ),
     path(
         "sitemap-news.xml",
         cached_page(sitemap_views.sitemap),

@@ -6,12 +6,13 @@ import xmlschema
 from django.utils import timezone
 
 from tests.conftest import shared_file
-from tests.factories import make_article, make_author, make_section
+from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
-      "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+      "news": "http://www.google.com/schemas/sitemap-news/0.9",
+      "image": "http://www.google.com/schemas/sitemap-image/1.1"}
 
 
 def schema(name, *extensions):
@@ -47,8 +48,16 @@ def test_sitemap_index_lists_every_sitemap_and_validates(client, site):
 def test_each_sitemap_validates(client, site, name):
     response = client.get(f"/sitemap-{name}.xml")
     assert response.status_code == 200
-    schema("sitemap.xsd").validate(response.content.decode())
+    schema("sitemap.xsd", "sitemap-image.xsd").validate(response.content.decode())
     assert locations(response.content)
+
+
+def test_article_sitemap_names_the_lead_photo(client):
+    article = make_article(lead_photo=make_photo())
+    make_article()  # without a photo: no image element
+    tree = ElementTree.fromstring(client.get("/sitemap-articles.xml").content)
+    images = [e.text for e in tree.iter(f"{{{NS['image']}}}loc")]
+    assert len(images) == 1 and images[0].endswith(article.lead_photo.image.url)
 
 
 def test_article_sitemap_lastmod_is_the_substantive_update(client, site):
