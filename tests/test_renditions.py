@@ -1,0 +1,194 @@
+"""Renditions: sizes never wider than the original, crops around the focal point, made once."""
+
+from io import BytesIO, StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+from PIL import Image
+
+from articles import images
+from articles.models import Photo, Rendition
+
+from .factories import make_article, make_photo
+
+pytestmark = pytest.mark.django_db
+
+
+def photo_of(size=(2400, 1600), focal=None, **fields):
+    """A photo whose focal box (if given) is painted red on a grey ground."""
+    picture = Image.new("RGB", size, (128, 128, 128))
+    if focal:
+        x, y, w, h = focal
+        picture.paste((220, 20, 20), (x, y, x + w, y + h))
+        fields.update(focal_x=x, focal_y=y, focal_width=w, focal_height=h)
+    buffer = BytesIO()
+    picture.save(buffer, "JPEG", quality=95)
+    photo = Photo(caption="Harbour", credit_line="Jane Roe / Ledger Photo", alt_text="Boats",
+                  **fields)
+    photo.image.save("harbour.jpg", SimpleUploadedFile("h.jpg", buffer.getvalue()), save=False)
+    photo.save()
+    return photo
+
+
+def opened(rendition_obj):
+    with rendition_obj.file.open("rb") as fh:
+        picture = Image.open(BytesIO(fh.read()))
+        picture.load()
+    return picture
+
+
+def files_under(folder):
+    return sorted(p.name for p in folder.rglob("*") if p.is_file())
+
+
+def test_widths_stop_at_the_original_width():
+    assert images.widths_for(photo_of((1000, 700))) == [320, 640, 960, 1000]
+    assert images.widths_for(photo_of((3000, 2000))) == [320, 640, 960, 1280, 1920]
+    assert images.widths_for(photo_of((200, 150))) == [200]
+
+
+def test_width_renditions_have_their_format_and_size():
+    photo = photo_of((1000, 700))
+    for spec, fmt in [("w640-webp", "WEBP"), ("w640-jpeg", "JPEG"), ("w640-avif", "AVIF")]:
+        if fmt == "AVIF" and "avif" not in images.web_formats():
+            continue
+        made = images.rendition(photo, spec)
+        picture = opened(made)
+        assert (picture.format, picture.size) == (fmt, (640, 448))
+        assert (made.width, made.height) == (640, 448)
+
+
+def test_asking_wider_than_the_original_gives_the_original_width():
+    made = images.rendition(photo_of((500, 400)), "w1920-jpeg")
+    assert opened(made).size == (500, 400)
+
+
+@pytest.mark.parametrize(("spec", "ratio"), [("crop-16x9", 16 / 9), ("crop-4x3", 4 / 3),
+                                             ("crop-1x1", 1.0)])
+def test_crops_have_their_ratio_and_keep_the_focal_point(spec, ratio):
+    # The red focal box sits near the right edge: a centred crop would cut it off.
+    photo = photo_of((2400, 1600), focal=(2150, 700, 200, 200))
+    picture = opened(images.rendition(photo, spec)).convert("RGB")
+    assert abs(picture.width / picture.height - ratio) < 0.01
+    reds = [x for x in range(0, picture.width, 4)
+            if picture.getpixel((x, picture.height // 2))[0] > 180
+            and picture.getpixel((x, picture.height // 2))[1] < 80]
+    assert reds, "the focal box is not in the crop"
+
+
+def test_without_a_focal_point_crops_are_centred():
+    assert images.crop_box((2400, 1600), (1, 1)) == (400, 0, 2000, 1600)
+
+
+def test_social_image_is_1200_by_630_jpeg():
+    picture = opened(images.rendition(photo_of((2400, 1600)), "social"))
+    assert (picture.format, picture.size) == ("JPEG", (1200, 630))
+
+
+def test_a_rendition_is_made_once_and_reused(media_root):
+    photo = photo_of((1000, 700))
+    first = images.rendition(photo, "w320-webp")
+    again = images.rendition(Photo.objects.get(pk=photo.pk), "w320-webp")
+    assert first.pk == again.pk
+    assert Rendition.objects.filter(photo=photo, spec="w320-webp").count() == 1
+
+
+def test_losing_a_race_keeps_the_winner_and_removes_the_losers_file(media_root):
+    photo = photo_of((1000, 700))
+    with Image.open(photo.image.path) as picture:
+        made = images.render_spec(picture, "w320-jpeg")
+    winner = images._store(photo, "w320-jpeg", made)
+    # A second process that had not seen the winner's row tries to save the same spec.
+    loser = images._store(photo, "w320-jpeg", made)
+    assert loser.pk == winner.pk
+    assert Rendition.objects.filter(photo=photo, spec="w320-jpeg").count() == 1
+    assert files_under(media_root / "renditions") == [winner.file.name.split("/")[-1]]
+
+
+def test_picture_tag_offers_modern_formats_with_a_jpeg_fallback():
+    photo = photo_of((1000, 700))
+    html = Template('{% load photos %}{% picture photo sizes="100vw" %}').render(
+        Context({"photo": photo}))
+    assert '<source type="image/webp" srcset="' in html
+    assert "640w" in html and "1000w" in html and "1280w" not in html
+    assert 'sizes="100vw"' in html
+    assert 'width="1000" height="700"' in html
+    assert 'loading="lazy"' in html and 'decoding="async"' in html
+    assert 'alt="Boats"' in html
+    assert '<img src="/media/renditions/' in html and '-w960-jpeg' in html
+
+
+def test_pending_photo_renders_no_picture():
+    photo = make_photo(with_file=False)
+    html = Template("{% load photos %}{% picture photo %}").render(Context({"photo": photo}))
+    assert html.strip() == ""
+
+
+def test_lead_photo_is_eager_and_body_photos_are_lazy(client):
+    lead, inline = photo_of((800, 600)), photo_of((800, 600))
+    article = make_article(lead_photo=lead,
+                           body=f'<p>Text.</p><figure data-photo="{inline.pk}"></figure>')
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert page.count('loading="eager"') == 1
+    assert page.count('loading="lazy"') == 1
+    assert page.index('loading="eager"') < page.index('loading="lazy"')
+
+
+def test_first_body_photo_is_eager_when_there_is_no_lead(client):
+    first, second = photo_of((800, 600)), photo_of((800, 600))
+    article = make_article(body=f'<figure data-photo="{first.pk}"></figure>'
+                                f'<p>Text.</p><figure data-photo="{second.pk}"></figure>')
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert page.count('loading="eager"') == 1 and page.count('loading="lazy"') == 1
+
+
+def article_with_photos(count):
+    photos = [photo_of((700, 500)) for _ in range(count + 1)]
+    for photo in photos:
+        images.ensure_renditions(photo)  # as the admin does on upload
+    body = "".join(f'<p>Para.</p><figure data-photo="{p.pk}"><figcaption>Here {p.pk}'
+                   f"</figcaption></figure>" for p in photos[1:])
+    return make_article(lead_photo=photos[0], body=body)
+
+
+def test_article_page_queries_do_not_grow_with_its_photos(client, django_assert_num_queries):
+    one = article_with_photos(1)
+    with CaptureQueriesContext(connection) as baseline:
+        assert client.get(one.get_absolute_url()).status_code == 200
+    many = article_with_photos(4)
+    with django_assert_num_queries(len(baseline.captured_queries)):
+        page = client.get(many.get_absolute_url()).content.decode()
+    assert page.count("<picture>") == 5
+
+
+def test_regenerate_renditions_backfills_and_is_safe_to_rerun(media_root):
+    photos = [photo_of((700, 500)), photo_of((900, 600))]
+    make_photo(with_file=False)  # pending: nothing to make
+    out = StringIO()
+    call_command("regenerate_renditions", "--missing-only", stdout=out)
+    expected = sum(len(images.rendition_specs(p)) for p in photos)
+    assert Rendition.objects.count() == expected
+    assert "[1/2]" in out.getvalue() and "[2/2]" in out.getvalue()
+    assert f"{expected} renditions made" in out.getvalue()
+
+    out = StringIO()
+    call_command("regenerate_renditions", "--missing-only", stdout=out)
+    assert "0 renditions made" in out.getvalue()
+    call_command("regenerate_renditions", stdout=StringIO())  # a full rebuild
+    assert Rendition.objects.count() == expected
+    # Rebuilding replaced the files rather than piling new ones beside the old.
+    assert len(files_under(media_root / "renditions")) == expected
+
+
+def test_regenerate_renditions_reports_a_missing_file_and_goes_on(media_root):
+    broken, fine = photo_of((700, 500)), photo_of((700, 500))
+    broken.image.storage.delete(broken.image.name)
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="1 photo"):
+        call_command("regenerate_renditions", stdout=out, stderr=err)
+    assert f"photo {broken.pk}: failed" in err.getvalue()
+    assert fine.renditions.count() == len(images.rendition_specs(fine))
