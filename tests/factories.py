@@ -75,3 +75,16 @@ def make_user(username=None, *, role=None, **overrides):
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def make_roles():
+    """The Writer and Editor groups as the roles migration makes them.
+
+    Transactional tests (live server, real concurrency) flush the database after each
+    test, taking the migration's groups with them; this puts them back.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("articles.migrations.0002_roles").create_roles(apps, None)

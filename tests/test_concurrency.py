@@ -15,15 +15,19 @@ from django.db import connection, connections, transaction
 from articles import workflow
 from articles.models import Article, AuditEntry, Status
 from tests.conftest import on_postgres
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_roles, make_user
 
 pytestmark = [
-    # serialized_rollback brings back the roles the migration made, which a flush removes.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.postgres,
     pytest.mark.skipif(not on_postgres(), reason="needs PostgreSQL (set DATABASE_URL): "
                        "SQLite allows one writer at a time, so no race can happen"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def roles():
+    make_roles()  # a transactional test starts from a flushed database
 
 
 def race(*actions):
