@@ -11,7 +11,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.expressions import Func
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 CONFIG = "english"
@@ -76,11 +76,33 @@ def search(queryset, text):
     )
 
 
-def snippet(article):
-    """Safe HTML: the matching passage with matches in <mark>, or the dek."""
+def snippet(article, text=""):
+    """Safe HTML: the matching passage with matches in <mark>, else the dek."""
     raw = getattr(article, "raw_snippet", None)
-    if not raw:
-        return article.dek
-    text = re.sub(r"\s+", " ", html.unescape(raw)).strip()
-    marked = escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
-    return mark_safe(marked)  # noqa: S308 - escaped above; only our own <mark> is added
+    if raw:
+        passage = re.sub(r"\s+", " ", html.unescape(raw)).strip()
+        marked = escape(passage).replace(START, "<mark>").replace(STOP, "</mark>")
+        return mark_safe(marked)  # noqa: S308 - escaped above; only our own <mark> is added
+    return _substring_snippet(article, text) or article.dek
+
+
+def _substring_snippet(article, text, width=110):
+    """Where PostgreSQL is not there to do it: the words around the first match in the body."""
+    words = [w for w in clean_query(text).split() if len(w) > 1]
+    if not words:
+        return ""
+    body = " ".join(html.unescape(strip_tags(article.body)).split())
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    found = pattern.search(body)
+    if not found:
+        return ""
+    start = max(0, found.start() - width)
+    end = min(len(body), found.end() + width)
+    passage = body[start:end]
+    pieces, last = [], 0
+    for match in pattern.finditer(passage):
+        pieces += [escape(passage[last:match.start()]), "<mark>", escape(match.group()), "</mark>"]
+        last = match.end()
+    pieces.append(escape(passage[last:]))
+    prefix, suffix = ("… " if start else ""), (" …" if end < len(body) else "")
+    return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 - every piece is escaped

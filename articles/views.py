@@ -88,7 +88,7 @@ def search(request):
         results = article_search.search(Article.objects.published().for_display(), query)
         page = _page(request, results)
         for article in page:
-            article.snippet = article_search.snippet(article)
+            article.snippet = article_search.snippet(article, query)
     return render(request, "articles/search.html", {"query": query, "page_obj": page})
 
 

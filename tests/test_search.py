@@ -88,3 +88,11 @@ def test_search_query_can_use_the_gin_index():
         cursor.execute("SET LOCAL enable_indexscan = off")
         plan = search(Article.objects.all(), "meetings").only("pk").explain()
     assert "article_search_document" in plan
+
+
+def test_results_show_the_matching_passage_highlighted_and_escaped(client):
+    make_article(headline="Budget", dek="",
+                 body="<p>Fish &amp; chips <b>were</b> served at the council meeting.</p>")
+    html = client.get("/search/?q=council").content.decode()
+    assert "<mark>council</mark>" in html
+    assert "Fish &amp; chips were served" in html

@@ -133,7 +133,14 @@ def front_page_stories(tmp_path):
 def pages(site, tmp_path):
     article = demo_article(tmp_path)
     front_page_stories(tmp_path)
-    return {"home": site + "/", "article": site + article.get_absolute_url()}
+    author = article.bylines.first().author
+    return {
+        "home": site + "/",
+        "article": site + article.get_absolute_url(),
+        "section": site + article.section.get_absolute_url(),
+        "author": site + author.get_absolute_url(),
+        "search": site + "/search/?q=meeting",
+    }
 
 
 def open_page(browser, url, width, **options):
@@ -162,35 +169,35 @@ def test_demo_article_shows_figure_captions_and_credits(browser, pages):
     page.close()
 
 
-@pytest.mark.parametrize("name", ["home", "article"])
-def test_no_horizontal_scrolling_at_360px(browser, pages, name):
-    page = open_page(browser, pages[name], 360)
-    widths = page.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert widths[0] <= widths[1], widths
-    page.close()
+def test_no_horizontal_scrolling_at_360px(browser, pages):
+    for name, url in pages.items():
+        page = open_page(browser, url, 360)
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], (name, widths)
+        page.close()
 
 
-@pytest.mark.parametrize("name", ["home", "article"])
-@pytest.mark.parametrize("width", [360, 1280])
-def test_screenshots_are_saved(browser, pages, name, width):
+def test_screenshots_are_saved_at_360_and_1280px(browser, pages):
     ARTIFACTS.mkdir(exist_ok=True)
-    page = open_page(browser, pages[name], width)
-    # Scroll through once so lazily loaded photos are in the picture.
-    page.evaluate("""async () => {
-        for (let y = 0; y < document.body.scrollHeight; y += 600) {
-            window.scrollTo(0, y);
-            await new Promise((done) => setTimeout(done, 50));
-        }
-        window.scrollTo(0, 0);
-    }""")
-    page.wait_for_load_state("networkidle")
-    target = ARTIFACTS / f"{name}-{width}.png"
-    page.screenshot(path=str(target), full_page=True)
-    with Image.open(target) as shot:
-        assert shot.width == width
-    page.close()
+    for name, url in pages.items():
+        for width in (360, 1280):
+            page = open_page(browser, url, width)
+            # Scroll through once so lazily loaded photos are in the picture.
+            page.evaluate("""async () => {
+                for (let y = 0; y < document.body.scrollHeight; y += 600) {
+                    window.scrollTo(0, y);
+                    await new Promise((done) => setTimeout(done, 50));
+                }
+                window.scrollTo(0, 0);
+            }""")
+            page.wait_for_load_state("networkidle")
+            target = ARTIFACTS / f"{name}-{width}.png"
+            page.screenshot(path=str(target), full_page=True)
+            with Image.open(target) as shot:
+                assert shot.width == width
+            page.close()
 
 
 def test_skip_link_is_first_and_focus_is_visible(browser, pages):
