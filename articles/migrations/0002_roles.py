@@ -22,7 +22,7 @@ def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations; the groups need them now.
     for label in ("auth", "contenttypes", "articles"):
         config = apps.get_app_config(label)
-        if not config.models_module:  # historical app configs have none
+        if not getattr(config, "models_module", None):  # historical app configs have none
             config.models_module = True
         create_permissions(config, apps=apps, verbosity=0)
 
