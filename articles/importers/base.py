@@ -140,32 +140,56 @@ def unique_slug(model, base, *, exclude_pk=None, max_length=200):
     return candidate
 
 
-def _author(parsed):
-    slug = (slugify(parsed.name) or "author")[:200]
-    author, created = Author.objects.get_or_create(
-        slug=slug, defaults={"name": parsed.name[:200], "email": parsed.email, "bio": parsed.bio}
-    )
-    return author
+class Lookups:
+    """Authors, sections and tags found or created during one import run, by slug.
 
+    A run saves thousands of articles that name the same few hundred people, sections
+    and tags; remembering them saves queries on every article. Whenever a transaction
+    rolls back, ``forget`` drops everything, since rows it created are gone.
+    """
 
-def _section(name, slug=""):
-    name = name or DEFAULT_SECTION
-    slug = slugify(slug or name)[:100] or "news"
-    section = Section.objects.filter(slug=slug).first()
-    return section or Section.objects.create(name=name[:100], slug=slug)
+    def __init__(self):
+        self.authors, self.sections, self.tags = {}, {}, {}
 
+    def forget(self):
+        self.authors.clear()
+        self.sections.clear()
+        self.tags.clear()
 
-def _tag(name):
-    name = name.strip()[:100]
-    tag = Tag.objects.filter(slug=slugify(name)).first()
-    return tag or Tag.objects.create(name=name, slug=unique_slug(Tag, name, max_length=100))
+    def author(self, parsed):
+        slug = (slugify(parsed.name) or "author")[:200]
+        if slug not in self.authors:
+            self.authors[slug], _created = Author.objects.get_or_create(
+                slug=slug,
+                defaults={"name": parsed.name[:200], "email": parsed.email, "bio": parsed.bio},
+            )
+        return self.authors[slug]
+
+    def section(self, name, slug=""):
+        name = name or DEFAULT_SECTION
+        slug = slugify(slug or name)[:100] or "news"
+        if slug not in self.sections:
+            self.sections[slug] = Section.objects.filter(slug=slug).first() or (
+                Section.objects.create(name=name[:100], slug=slug)
+            )
+        return self.sections[slug]
+
+    def tag(self, name):
+        name = name.strip()[:100]
+        key = slugify(name)
+        if key not in self.tags:
+            self.tags[key] = Tag.objects.filter(slug=key).first() or Tag.objects.create(
+                name=name, slug=unique_slug(Tag, name, max_length=100)
+            )
+        return self.tags[key]
 
 
 class _Writer:
     """Saves one ParsedArticle; remembers files written so a rollback can remove them."""
 
-    def __init__(self):
+    def __init__(self, lookups):
         self.saved_files = []
+        self.lookups = lookups
 
     def photo(self, parsed, *, source, external_id):
         photo = Photo.objects.filter(source=source, external_id=external_id).first()
@@ -183,8 +207,10 @@ class _Writer:
                 upload = prepare_upload(File(fh, name=Path(parsed.file_path).name), photo)
                 photo.image.save(upload.name, upload, save=False)
             self.saved_files.append(photo.image.name)
+        existed = photo.pk is not None
         photo.save()
-        photo.credits.all().delete()
+        if existed:
+            photo.credits.all().delete()
         Credit.objects.bulk_create(
             Credit(photo=photo, position=i, **credit)
             for i, credit in enumerate(parse_credit_line(photo.credit_line))
@@ -233,12 +259,14 @@ class _Writer:
         for i, photo in enumerate(inline):
             body = body.replace(f'data-photo-ref="{i}"', f'data-photo="{photo.pk}"')
 
-        old_url = article.get_absolute_url() if article.pk else None
+        created = article.pk is None
+        old_url = None if created else article.get_absolute_url()
         article.headline = parsed.headline
         article.dek = parsed.dek
         article.body = richtext.sanitize(body)
         article.section = (
-            _section(section) if section else _section(parsed.section, parsed.section_slug)
+            self.lookups.section(section) if section
+            else self.lookups.section(parsed.section, parsed.section_slug)
         )
         article.dateline = parsed.dateline[:200]
         article.lead_photo = lead or None
@@ -255,26 +283,33 @@ class _Writer:
             old_paths.append(old_url)
         for path in old_paths:
             ArticleRedirect.objects.update_or_create(old_path=path, defaults={"article": article})
-        article.bylines.all().delete()
+        # A new article has nothing to replace; skipping the deletes saves queries per item.
+        if not created:
+            article.bylines.all().delete()
+            article.corrections.all().delete()
         Byline.objects.bulk_create(
-            Byline(article=article, author=_author(a), position=i, role=a.role)
+            Byline(article=article, author=self.lookups.author(a), position=i, role=a.role)
             for i, a in enumerate(parsed.authors)
         )
-        article.tags.set([_tag(name) for name in dict.fromkeys(parsed.tags) if name.strip()])
-        article.corrections.all().delete()
+        tags = [self.lookups.tag(name) for name in dict.fromkeys(parsed.tags) if name.strip()]
+        if tags or not created:
+            article.tags.set(tags)
         Correction.objects.bulk_create(
             Correction(article=article, noted_at=when, text=text)
             for when, text in parsed.corrections
         )
 
 
-def save_parsed(parsed, *, status="", section="", by=None, dry_run=False):
+def save_parsed(parsed, *, status="", section="", by=None, dry_run=False, lookups=None):
     """Write ``parsed`` in one transaction and say whether it was created, updated or unchanged.
 
     On failure nothing of the item remains: rows roll back and files written are removed.
-    A dry run does every write, reports, and then rolls back the same way.
+    A dry run does every write, reports, and then rolls back the same way. ``lookups``
+    (a :class:`Lookups`) carries authors, sections and tags over from earlier items of
+    the same run.
     """
-    writer = _Writer()
+    lookups = lookups if lookups is not None else Lookups()
+    writer = _Writer(lookups)
     try:
         with transaction.atomic():
             outcome = writer.save(parsed, status=status, section=section, by=by)
@@ -282,9 +317,11 @@ def save_parsed(parsed, *, status="", section="", by=None, dry_run=False):
                 transaction.set_rollback(True)
     except BaseException:
         remove_files(writer.saved_files)
+        lookups.forget()
         raise
     if dry_run:
         remove_files(writer.saved_files)
+        lookups.forget()
     return outcome
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.importers import FORMATS, ParseError, detect_format, save_parsed
+from articles.importers.base import Lookups
 from articles.models import Status
 
 # Beside articles in a folder: their photos and notes, which are not items to import.
@@ -32,22 +33,39 @@ class Report:
 
 
 class Progress:
-    """A progress bar on stderr for long runs; silent for a handful of files."""
+    """A progress bar on stderr for long runs; silent for a handful of files.
+
+    One large file (a WordPress export) is a long run too: after every 100 items the
+    line also counts items, so a single-file import shows it is moving.
+    """
+
+    ITEM_STEP = 100
 
     def __init__(self, stream, total, threshold=20):
         self.stream, self.total = stream, total
         self.enabled = total >= threshold
         self.done = 0
+        self.items = 0
 
     def advance(self):
         self.done += 1
+        self.draw(final=self.done == self.total)
+
+    def item(self):
+        self.items += 1
+        if self.items % self.ITEM_STEP == 0:
+            self.enabled = True
+            self.draw()
+
+    def draw(self, final=False):
         if not self.enabled:
             return
         width = 30
         filled = width * self.done // self.total
         bar = "#" * filled + "-" * (width - filled)
-        end = "\n" if self.done == self.total else ""
-        self.stream.write(f"\r[{bar}] {self.done}/{self.total}{end}", ending="")
+        items = f", {self.items} items" if self.items >= self.ITEM_STEP else ""
+        end = "\n" if final else ""
+        self.stream.write(f"\r[{bar}] {self.done}/{self.total}{items}{end}", ending="")
         self.stream.flush()
 
 
@@ -96,7 +114,8 @@ class Command(BaseCommand):
     def handle(self, *args, paths, **options):
         files = collect(paths, options["format"])
         report = Report(self.stdout, self.stderr)
-        progress = Progress(self.stderr, len(files))
+        progress = self.progress = Progress(self.stderr, len(files))
+        self.lookups = Lookups()
         reader_options = {
             "media_root": options["media_root"], "include_pages": options["include_pages"],
         }
@@ -121,12 +140,14 @@ class Command(BaseCommand):
             report.item("failed", str(path), str(error))
 
     def import_item(self, item, path, options, report):
+        self.progress.item()
         if isinstance(item, ParseError):
             report.item("failed", location(item.path, path, item.line), item.reason)
             return
         where = location(item.origin, path, item.line)
         # Our own export restores itself (see importers/jsonfmt.py); all else is parsed.
-        save = item.save if hasattr(item, "save") else partial(save_parsed, item)
+        save = (item.save if hasattr(item, "save")
+                else partial(save_parsed, item, lookups=self.lookups))
         try:
             outcome = save(
                 status=options["status"], section=options["section"], dry_run=options["dry_run"],
