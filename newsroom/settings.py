@@ -256,11 +256,15 @@ if proxy_header := env.tuple("DJANGO_SECURE_PROXY_SSL_HEADER", default=()):
 # (request.csp_nonce); admin form media get the nonce from AdminMediaNonceMiddleware.
 # Images may also come from the media origin when media live on a CDN.
 _media_origin = [MEDIA_URL.rstrip("/")] if MEDIA_URL.startswith("https://") else []
+# The rich-text editor (tiptap inside django-prose-editor 0.28) injects one fixed <style>
+# block; its hash allows exactly that block and no other inline style. After upgrading the
+# editor, tests/test_production.py's browser test prints the new hash if it changed.
+_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF],
+        "style-src": [SELF, _EDITOR_STYLE_HASH],
         "img-src": [SELF, "data:", *_media_origin],
         "font-src": [SELF],
         "connect-src": [SELF],

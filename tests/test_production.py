@@ -12,12 +12,17 @@ from pathlib import Path
 
 import pytest
 from csp.middleware import CSPMiddleware
+from django import forms
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.template import engines
 from django.template.response import TemplateResponse
 from django.test import RequestFactory
+from django.urls import include
+from django.urls import path as url_path
+from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import prose_editor_admin_media
 
 from newsroom.errors import server_error
@@ -28,6 +33,7 @@ pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = ROOT / "newsroom" / "gunicorn.conf.py"
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 def csp_nonce(response):
@@ -299,3 +305,90 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
 def test_gunicorn_refuses_a_pool_timeout_not_below_its_own(monkeypatch):
     with pytest.raises(SystemExit, match="must be below GUNICORN_TIMEOUT"):
         gunicorn_conf(monkeypatch, GUNICORN_TIMEOUT="10", DATABASE_POOL_TIMEOUT="10")
+
+
+# --- the admin and the rich-text editor in a real browser, under the policy ------------
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+class EditorForm(forms.Form):
+    body = ProseEditorFormField()
+
+
+def editor_page(request):
+    # Rendered like an admin form: the editor's media go in the "media" context variable.
+    form = EditorForm()
+    template = engines["django"].from_string(
+        "<!doctype html><html><head>{{ media }}</head><body><form>{{ form }}</form></body></html>"
+    )
+    return TemplateResponse(request, template, {"media": form.media, "form": form})
+
+
+# This module doubles as a URLconf for the browser test: the site plus one editor page.
+urlpatterns = [
+    url_path("editor-under-csp/", editor_page),
+    url_path("", include("newsroom.urls")),
+]
+
+
+@pytest.fixture
+def chromium():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_admin_and_rich_text_editor_work_under_the_policy(chromium, live_server, settings):
+    settings.ROOT_URLCONF = __name__
+    User.objects.create_superuser("chief", "chief@example.com", "a-long-test-password")
+    make_article()
+    page = chromium.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "chief")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    # DateTimeShortcuts.js adds the "Today" links: proof that the admin's scripts ran.
+    page.locator(".datetimeshortcuts").first.wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "admin-under-csp.png"), full_page=True)
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    page.locator("#changelist").wait_for()
+
+    page.goto(f"{live_server.url}/editor-under-csp/")
+    # The editor is an ES module found through the inline import map (nonce'd).
+    editor = page.locator(".ProseMirror[contenteditable=true]")
+    editor.wait_for(timeout=10000)
+    editor.click()
+    page.keyboard.type("Typed under CSP")
+    assert "Typed under CSP" in editor.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "editor-under-csp.png"))
+
+    violations = [p for p in problems if "Content Security Policy" in p]
+    assert violations == []
+    assert [p for p in problems if "favicon" not in p and "404" not in p] == []
+
+
+def test_form_media_on_a_page_carry_the_nonce_of_its_policy(client, settings):
+    settings.ROOT_URLCONF = __name__
+    response = client.get("/editor-under-csp/")
+    nonce = csp_nonce(response)
+    assert nonce
+    assert f'<script type="importmap" nonce="{nonce}">' in response.content.decode()
