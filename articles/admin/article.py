@@ -315,7 +315,8 @@ class ArticleAdmin(VersionAdmin):
             "needs_comment": any(t.needs_comment for t in transitions),
             "can_schedule": any(t.name == "publish" for t in transitions),
             "audit_entries": obj.audit_entries.select_related("actor"),
-            "preview_url": reverse("articles:preview", args=[obj.pk]),
+            "preview_url": reverse("articles:preview", args=[obj.pk])
+            if workflow.may_edit(request.user, obj) else None,
             "is_scheduled": obj.is_scheduled,
         }
 

@@ -1,0 +1,122 @@
+"""Shared Playwright fixtures for the browser tests in this folder.
+
+Fixtures
+--------
+``browser``
+    A headless Chromium (the Debian package at /usr/bin/chromium; never a downloaded
+    build), launched once per test module and closed after it. Skips the test, with the
+    reason, when Playwright or Chromium is missing. While it is open the Playwright sync
+    API runs an event loop in the test thread, so DJANGO_ALLOW_ASYNC_UNSAFE is set for
+    the module (and put back afterwards) to let the test use the ORM beside it.
+``page``
+    A fresh browser context and page per test (1280×900, 10 s default timeout, so one
+    test's cookies never leak into the next). If the test fails, a full-page screenshot
+    is saved as test-artifacts/failures/<test name>.png before the page closes.
+``new_page``
+    A factory for extra pages, each in its own context, for tests with two people (a
+    writer and an editor); all are closed after the test.
+``artifacts``
+    The test-artifacts/ folder (git-ignored), created if needed: save screenshots there
+    and look at them.
+``admin_login``
+    ``admin_login(page, base_url, username, password)`` logs in through the admin's
+    real login form and waits for the admin index.
+
+Browser tests also need a server: use pytest-django's ``live_server`` and mark the test
+``pytest.mark.browser`` with ``pytest.mark.django_db(transaction=True)``. A transactional
+test starts from a flushed database, so call ``tests.factories.make_roles()`` first if
+the test needs the Writer and Editor groups.
+"""
+
+import contextlib
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Keep each phase's report on the test item, so ``page`` can tell a failed test.
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def artifacts():
+    folder = ROOT / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def new_page(browser, request, artifacts):
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        failures = artifacts / "failures"
+        failures.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        for i, context in enumerate(contexts):
+            for j, open_one in enumerate(context.pages):
+                # A page that cannot be captured must not hide the test's real failure.
+                with contextlib.suppress(Exception):
+                    open_one.screenshot(path=failures / f"{name}-{i}-{j}.png", full_page=True)
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def _login(page, base_url, username, password):
+    page.goto(f"{base_url}/admin/login/?next=/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+
+@pytest.fixture
+def admin_login():
+    return _login

@@ -1,0 +1,98 @@
+"""A writer writes and submits; an editor finds it in the review queue and publishes it.
+
+Everything happens in headless Chromium against the live server, through the admin's
+real forms. Screenshots of each step go to test-artifacts/editorial-*.png.
+"""
+
+import re
+
+import pytest
+
+from articles.models import Article, AuditEntry, Status
+from tests.factories import make_author, make_roles, make_section, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-test-password"
+HEADLINE = "Night ferry returns to the island after two winters"
+
+
+def choose(page, container, text):
+    """Pick ``text`` in the admin's autocomplete (select2) widget inside ``container``."""
+    page.locator(f"{container} .select2-selection").first.click()
+    page.locator(".select2-container--open .select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def write_body(page, text):
+    """Type into whatever body editor the form has: a rich-text editor or a textarea."""
+    editors = page.locator(".field-body [contenteditable=true]")
+    if editors.count():
+        # An empty ProseMirror paragraph can have no height to click on; focus it instead.
+        editors.first.evaluate("el => el.focus()")
+        page.keyboard.type(text)
+    else:
+        page.fill("#id_body", text)
+
+
+@pytest.fixture
+def newsroom(live_server):
+    make_roles()
+    writer = make_user("wanda", role="Writer", first_name="Wanda", last_name="Reyes")
+    make_author(name="Wanda Reyes", slug="wanda-reyes", user=writer, title="Staff writer")
+    editor = make_user("eddie", role="Editor", first_name="Eddie", last_name="Mora")
+    make_section(name="Island", slug="island")
+    return writer, editor
+
+
+def test_writer_submits_and_editor_publishes_from_the_review_queue(
+        live_server, newsroom, new_page, admin_login, artifacts):
+    base = live_server.url
+
+    # The writer writes the story and submits it.
+    writer_page = new_page()
+    admin_login(writer_page, base, "wanda", PASSWORD)
+    writer_page.goto(f"{base}/admin/articles/article/add/")
+    writer_page.fill("#id_headline", HEADLINE)
+    writer_page.fill("#id_dek", "The crossing runs nightly again from Friday.")
+    choose(writer_page, ".field-section", "Island")
+    write_body(writer_page, "Islanders lined the quay as the first ferry in two winters "
+                            "came in just after midnight.")
+    choose(writer_page, "#bylines-0", "Wanda Reyes")
+    assert writer_page.locator("button[value=publish]").count() == 0
+    writer_page.screenshot(path=artifacts / "editorial-1-writer-form.png", full_page=True)
+    writer_page.click("button[value=submit]")
+    writer_page.wait_for_selector(".messagelist .success")
+    assert "now in review" in writer_page.locator(".messagelist").inner_text()
+    writer_page.screenshot(path=artifacts / "editorial-2-submitted.png", full_page=True)
+
+    article = Article.objects.get(headline=HEADLINE)
+    assert article.status == Status.REVIEW
+    assert article.created_by.username == "wanda"
+
+    # The editor finds it in the review queue and publishes it.
+    editor_page = new_page()
+    admin_login(editor_page, base, "eddie", PASSWORD)
+    editor_page.goto(f"{base}/admin/articles/article/")
+    editor_page.click("text=Review queue")
+    queue = editor_page.locator("#review-queue")
+    assert HEADLINE in queue.inner_text() and "wanda" in queue.inner_text()
+    editor_page.screenshot(path=artifacts / "editorial-3-review-queue.png", full_page=True)
+    queue.get_by_role("link", name=HEADLINE).click()
+    editor_page.click("button[value=publish]")
+    editor_page.wait_for_selector(".messagelist .success")
+    assert "now published" in editor_page.locator(".messagelist").inner_text()
+    editor_page.screenshot(path=artifacts / "editorial-4-published.png", full_page=True)
+
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED
+    assert list(AuditEntry.objects.filter(article=article).values_list("action", flat=True)) \
+        == ["submit", "publish"]
+
+    # The public page shows it.
+    reader = new_page()
+    reader.goto(base + article.get_absolute_url())
+    assert reader.locator("h1").inner_text() == HEADLINE
+    assert re.search("first ferry in two winters", reader.content())
+    assert "Wanda Reyes" in reader.content()
+    reader.screenshot(path=artifacts / "editorial-5-public-page.png", full_page=True)
