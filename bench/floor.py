@@ -32,4 +32,7 @@ def floor(request, page):
     return HttpResponse(content, content_type=content_type)
 
 
-urlpatterns = [path("<path:page>", floor, name="bench-floor")]
+urlpatterns = [
+    path("", floor, {"page": ""}, name="bench-floor-home"),
+    path("<path:page>", floor, name="bench-floor"),
+]

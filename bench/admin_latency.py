@@ -1,0 +1,104 @@
+"""The admin article change list at archive scale, as an editor, with its query count.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench \\
+        .venv/bin/python bench/admin_latency.py
+
+Logs in a user of the Editor group (created once: "bench-editor") and times GET
+requests through the whole stack in-process with production settings: the first page,
+a deep page, a status filter, a section filter and a search. Each URL runs once
+unmeasured, then ``--repeat`` times; the query count is that of the last request
+(CaptureQueriesContext). Writes bench/out/admin.json and prints a Markdown table.
+"""
+
+import argparse
+import json
+import logging
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import OUT, machine, percentile, setup_django  # noqa: E402
+
+CHANGELIST = "/admin/articles/article/"
+
+
+def editor():
+    from django.contrib.auth.models import Group, User
+
+    user, created = User.objects.get_or_create(
+        username="bench-editor", defaults={"is_staff": True, "email": "bench@example.org"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[1])
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args(argv)
+    os.environ.update({
+        "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
+    })
+    setup_django()
+    logging.getLogger("newsroom.requests").setLevel(logging.WARNING)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import Article, Section
+
+    client = Client(headers={"x-forwarded-proto": "https"})
+    client.force_login(editor())
+    section = Section.objects.order_by("order").first()
+    urls = {
+        "first page": CHANGELIST,
+        "page 200": f"{CHANGELIST}?p=200",
+        "in review": f"{CHANGELIST}?state=review",
+        "a section": f"{CHANGELIST}?section__id__exact={section.pk}",
+        "search": f"{CHANGELIST}?q=budget",
+    }
+    rows, report = [], {}
+    for label, url in urls.items():
+        times = []
+        for n in range(args.repeat + 1):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                sys.exit(f"{url} answered {response.status_code} to an editor")
+            if n:
+                times.append(elapsed)
+        slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
+        report[label] = {
+            "url": url, "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1), "queries": len(queries),
+            "slowest_query_ms": round(float(slowest["time"]) * 1000, 1),
+            "slowest_query": slowest["sql"][:300], "samples": times,
+        }
+        r = report[label]
+        rows.append(f"| {label} `{url}` | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} "
+                    f"| {r['slowest_query_ms']} |")
+        print(rows[-1], flush=True)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "admin.json").write_text(json.dumps({
+        "machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "articles": Article.objects.count(), "repeat": args.repeat, "results": report,
+    }, indent=2))
+    print()
+    print("| change list (editor) | p50 ms | p95 ms | queries | slowest query ms |")
+    print("|---|---:|---:|---:|---:|")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()
