@@ -12,8 +12,10 @@ a new credit; an organisation, licence or platform joins the credit before it.
 import re
 
 PARTY_SEPARATOR = re.compile(r"\s*/\s*|\s+[–—-]\s+|(?<=\w)[–—-]\s+")
+# Whole words only: "Viacom" is a name, not the prefix "Via" before "com".
 PREFIX = re.compile(
-    r"^(?:photo(?:graph)?s?\s*(?:by|:)|foto\s*:|credit\s*:|image\s*:|via|courtesy(?:\s+of)?)\s*",
+    r"^(?:photo(?:graph)?s?(?:\s+by\b|\s*:)|foto\s*:|credit\s*:|image\s*:|via\b"
+    r"|courtesy(?:\s+of)?\b)\s*",
     re.IGNORECASE,
 )
 CC = re.compile(
