@@ -319,3 +319,27 @@ def test_wordpress_export_is_detected_without_format(tmp_path):
     out, err, failed = run_import(write(tmp_path, wxr(item(1, "Detected")), name="site.xml"))
     assert failed is None, err
     assert Article.objects.get().source == "wordpress"
+
+
+def test_queries_per_post_stay_constant_as_the_export_grows(tmp_path, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def export_of(first_id, count):
+        terms = ('<category domain="category" nicename="harbour"><![CDATA[Harbour]]></category>'
+                 '<category domain="post_tag" nicename="ferries"><![CDATA[Ferries]]></category>')
+        posts = "".join(item(i, f"Post {i}", extra=terms)
+                        for i in range(first_id, first_id + count))
+        return write(tmp_path, wxr(posts, authors=RITA), name=f"from-{first_id}.xml")
+
+    run_import(export_of(1, 1))  # the author, section and tags now exist
+    with CaptureQueriesContext(connection) as four:
+        run_import(export_of(100, 4))
+    with CaptureQueriesContext(connection) as eight:
+        run_import(export_of(200, 8))
+    per_post = (len(eight) - len(four)) // 4
+    assert len(eight) - len(four) == 4 * per_post
+    # Authors, sections and tags are looked up once per run, not once per post.
+    with django_assert_num_queries(len(eight) + 8 * per_post):
+        run_import(export_of(300, 16))
+    assert Article.objects.count() == 29 and Author.objects.count() == 1

@@ -245,6 +245,19 @@ class _Writer:
             move_to(article, target, by=by, at=parsed.published_at)
         return Outcome("created" if created else "updated", article)
 
+    @staticmethod
+    def redirects(article, paths):
+        """Point each old path at ``article``, in a fixed number of queries."""
+        existing = dict(
+            ArticleRedirect.objects.filter(old_path__in=paths).values_list("old_path", "article_id")
+        )
+        moved = [p for p, article_id in existing.items() if article_id != article.pk]
+        if moved:
+            ArticleRedirect.objects.filter(old_path__in=moved).update(article=article)
+        ArticleRedirect.objects.bulk_create(
+            ArticleRedirect(old_path=p, article=article) for p in paths if p not in existing
+        )
+
     def write_content(self, article, parsed, *, section, fingerprint):
         prefix = f"{parsed.external_id}#"
         lead = parsed.lead_photo and self.photo(
@@ -281,8 +294,8 @@ class _Writer:
         old_paths = list(parsed.old_paths)
         if old_url and old_url != article.get_absolute_url():
             old_paths.append(old_url)
-        for path in old_paths:
-            ArticleRedirect.objects.update_or_create(old_path=path, defaults={"article": article})
+        if old_paths:
+            self.redirects(article, list(dict.fromkeys(old_paths)))
         # A new article has nothing to replace; skipping the deletes saves queries per item.
         if not created:
             article.bylines.all().delete()
@@ -292,8 +305,14 @@ class _Writer:
             for i, a in enumerate(parsed.authors)
         )
         tags = [self.lookups.tag(name) for name in dict.fromkeys(parsed.tags) if name.strip()]
-        if tags or not created:
+        if not created:
             article.tags.set(tags)
+        elif tags:
+            through = Article.tags.through
+            through.objects.bulk_create(
+                through(article_id=article.pk, tag_id=pk)
+                for pk in dict.fromkeys(t.pk for t in tags)
+            )
         Correction.objects.bulk_create(
             Correction(article=article, noted_at=when, text=text)
             for when, text in parsed.corrections
