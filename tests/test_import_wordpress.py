@@ -343,3 +343,26 @@ def test_queries_per_post_stay_constant_as_the_export_grows(tmp_path, django_ass
     with django_assert_num_queries(len(eight) + 8 * per_post):
         run_import(export_of(300, 16))
     assert Article.objects.count() == 29 and Author.objects.count() == 1
+
+
+def test_dry_run_reports_and_writes_nothing(tmp_path):
+    out, err, failed = run_import(write(tmp_path, wxr(item(1, "One") + item(2, "Two"))),
+                                  dry_run=True)
+    assert failed is None, err
+    assert "Dry run, nothing written: 2 created" in out
+    assert all(n == 0 for n in counts().values())
+
+
+def test_a_post_without_an_id_fails_alone_and_the_run_exits_non_zero(tmp_path):
+    broken = item(5, "No id").replace("<wp:post_id>5</wp:post_id>", "")
+    out, err, failed = run_import(write(tmp_path, wxr(item(1, "Fine") + broken)))
+    assert failed is not None
+    assert "has no wp:post_id" in err and "export.xml:" in err  # file and line
+    assert list(Article.objects.values_list("headline", flat=True)) == ["Fine"]
+
+
+def test_a_single_large_export_shows_progress_by_items(tmp_path):
+    posts = "".join(item(i, f"Post {i}") for i in range(1, 121))
+    _out, err, failed = run_import(write(tmp_path, wxr(posts)))
+    assert failed is None, err
+    assert "100 items" in err
