@@ -368,3 +368,38 @@ def test_preview_is_private_and_only_for_those_who_may_edit(client, writer, edit
         assert response["Cache-Control"] == "private, no-store"
         assert "Draft for preview" in response.content.decode()
     assert client.get(article.get_absolute_url()).status_code == 404  # still private
+
+
+def test_editor_changing_a_publication_date_leaves_an_audit_row(client, editor):
+    article = make_article(status=Status.PUBLISHED)
+    client.force_login(editor)
+    post_change(client, article, published_at_0="2026-01-05", published_at_1="08:00:00")
+    entry = AuditEntry.objects.get(article=article)
+    assert entry.action == "date_change" and entry.actor == editor
+    assert "→ 2026-01-05 08:00" in entry.comment
+
+
+def test_changelist_has_no_bulk_edit_to_forge(client, writer):
+    article = own_draft(writer)
+    client.force_login(writer)
+    before = Article.objects.values().get(pk=article.pk)
+    client.post(LIST, {"_save": "Save", "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1",
+                       "form-0-id": article.pk, "form-0-status": "published",
+                       "form-0-published_at": "2026-01-01 00:00:00"})
+    assert Article.objects.values().get(pk=article.pk) == before
+
+
+def test_review_queue_costs_the_same_queries_however_long_it_is(client, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(editor)
+    counts = []
+    for _ in range(2):
+        for _ in range(3):
+            article = make_article(status=Status.DRAFT, authors=[make_author(), make_author()])
+            workflow.transition(article, "submit", by=editor)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("admin:articles_article_review")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -91,3 +91,46 @@ def test_two_saves_from_the_same_version_let_exactly_one_through():
     stored = Article.objects.get(pk=article.pk)
     assert stored.headline == winner
     assert stored.version == article.version + 1
+
+
+def test_save_that_loses_the_race_after_the_form_check_is_refused_with_input_kept(
+        client, monkeypatch):
+    """Another save commits between the form's friendly check and the conditional UPDATE.
+
+    The form's check is wrapped so that, the first time, a rival on another connection
+    saves right after it passes: the window a real second request could hit.
+    """
+    from articles.forms import ArticleAdminForm
+    from tests.test_admin_workflow import change_url, form_data
+
+    article = make_article(status=Status.PUBLISHED, headline="Original")
+    editor = make_user("ed", role="Editor")
+    rival = make_user("rita", role="Editor", first_name="Rita", last_name="Rossi")
+    client.force_login(editor)
+    page = client.get(change_url(article))
+    real_check = ArticleAdminForm.check_version
+    calls = []
+
+    def rival_saves():
+        copy = Article.objects.get(pk=article.pk)
+        with transaction.atomic():
+            workflow.claim_edit(copy, expected_version=article.version, by=rival)
+            copy.headline = "Rita's headline"
+            copy.save()
+
+    def check_then_lose_the_race(form):
+        real_check(form)
+        calls.append(form)
+        if len(calls) == 1:
+            assert race(rival_saves) == [("won", None)]
+
+    monkeypatch.setattr(ArticleAdminForm, "check_version", check_then_lose_the_race)
+    response = client.post(change_url(article), form_data(page, headline="Ed's headline"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Rita Rossi saved this article at" in html
+    assert "Ed&#x27;s headline" in html
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.headline, stored.last_saved_by) == ("Rita's headline", rival)
+    assert stored.version == article.version + 1
