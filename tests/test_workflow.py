@@ -93,14 +93,20 @@ def test_schedule_sets_the_chosen_time_and_keeps_the_article_private_until_then(
     assert Article.objects.published(now=at).filter(pk=article.pk).exists()
 
 
-def test_scheduled_article_becomes_visible_when_its_time_has_passed():
-    article = make_article(status=Status.REVIEW)
+def test_scheduled_article_becomes_visible_when_its_time_has_passed(client):
+    article = make_article(status=Status.REVIEW, headline="Embargoed budget story")
     workflow.transition(article, "publish", by=make_user(role="Editor"),
                         at=timezone.now() + timedelta(hours=2))
     assert not Article.objects.published().filter(pk=article.pk).exists()
-    # Nothing runs in between: moving the date into the past is all it takes.
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert "Embargoed budget story" not in client.get("/").content.decode()
+
+    # Nothing runs in between: the clock passing the date is all it takes.
     Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    article.refresh_from_db()
     assert Article.objects.published().filter(pk=article.pk).exists()
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert "Embargoed budget story" in client.get("/").content.decode()
 
 
 def test_taken_down_article_leaves_public_lists_and_answers_gone(client):
