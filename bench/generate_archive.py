@@ -309,7 +309,8 @@ def generate(*, articles, authors, photos, seed, batch, log):
                     headline=headline, slug=slug, dek=writer.sentence(),
                     body=sanitize(writer.body(embed, rare)),
                     section=sections[weighted_indexes(rnd, len(sections), 1, 0.8)[0]],
-                    status=status, created_at=created, updated_at=published or created,
+                    status=status, created_at=created,
+                    updated_at=published if published and published < now else created,
                     published_at=published, first_published_at=first,
                     substantive_update_at=(published + timedelta(hours=3))
                     if published and rnd.random() < 0.05 else None,
