@@ -110,3 +110,21 @@ def test_page_links_keep_the_search_query(client):
         make_article(section=section, headline=f"Harbour story {n}", authors=[])
     html = client.get("/search/?q=harbour").content.decode()
     assert "?q=harbour&amp;page=2" in html
+
+
+def test_server_error_page_renders_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html and 'href="/"' in html
+
+
+def test_gone_page_names_the_take_down_without_the_story(client):
+    from articles.models import Status
+
+    article = make_article(status=Status.ARCHIVED, headline="Withdrawn claim")
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert "taken down" in html and "Withdrawn claim" not in html
+    assert '<meta name="robots" content="noindex">' in html
