@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 
 from .models import Article, Author, Section
 from .seo import absolute
@@ -88,7 +89,8 @@ class LatestRss(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.dek or item.headline
+        # Readers render the description as HTML; the dek is plain text, so escape it.
+        return escape(item.dek or item.headline)
 
     def item_link(self, item):
         return item.get_absolute_url()
