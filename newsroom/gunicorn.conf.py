@@ -30,7 +30,7 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Each worker opens its own connection pool after the fork (no preload).
 preload_app = False
 
-_pool_timeout = float(os.environ.get("DATABASE_POOL_TIMEOUT", 3.0))
+_pool_timeout = float(os.environ.get("DATABASE_POOL_TIMEOUT", 2.0))  # as in settings
 if _pool_timeout >= timeout:
     raise SystemExit(
         f"DATABASE_POOL_TIMEOUT ({_pool_timeout}s) must be below GUNICORN_TIMEOUT "

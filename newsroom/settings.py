@@ -107,9 +107,12 @@ if replica_url := env.str("DATABASE_REPLICA_URL", default=""):
     DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
 
 # Seconds a request waits for a pooled PostgreSQL connection before it is answered 503.
-# It must stay well below gunicorn's timeout (newsroom/gunicorn.conf.py), or gunicorn
-# would kill the worker first and the client would see a dropped connection.
-DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=3.0)
+# A sync gunicorn worker uses one connection at a time, so it only ever waits while a
+# connection is being (re)made: this is how long an outage may hold a request. It must
+# stay well below gunicorn's timeout (newsroom/gunicorn.conf.py), or gunicorn would kill
+# the worker first and the client would see a dropped connection. With threaded workers
+# keep DATABASE_POOL_MAX_SIZE at least GUNICORN_THREADS.
+DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=2.0)
 for database in DATABASES.values():
     if database["ENGINE"] == "django.db.backends.postgresql":
         # psycopg's pool replaces persistent connections (Django refuses both at once).
