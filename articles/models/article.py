@@ -31,6 +31,7 @@ class ArticleQuerySet(models.QuerySet):
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             "tags",
             "lead_photo__credits",
+            "lead_photo__renditions",
         )
 
     def latest(self):

@@ -186,13 +186,18 @@ def test_screenshots_are_saved_at_360_and_1280px(browser, pages):
             page = open_page(browser, url, width)
             # Scroll through once so lazily loaded photos are in the picture.
             page.evaluate("""async () => {
-                for (let y = 0; y < document.body.scrollHeight; y += 600) {
+                for (let y = 0; y < document.body.scrollHeight; y += 400) {
                     window.scrollTo(0, y);
-                    await new Promise((done) => setTimeout(done, 50));
+                    await new Promise((done) => setTimeout(done, 100));
                 }
                 window.scrollTo(0, 0);
             }""")
             page.wait_for_load_state("networkidle")
+            # Every photo on the page arrived (none broken, none still pending).
+            page.wait_for_function(
+                "() => [...document.images].every((i) => i.complete && i.naturalWidth > 0)",
+                timeout=15_000,
+            )
             target = ARTIFACTS / f"{name}-{width}.png"
             page.screenshot(path=str(target), full_page=True)
             with Image.open(target) as shot:
