@@ -96,3 +96,40 @@ def test_writer_submits_and_editor_publishes_from_the_review_queue(
     assert re.search("first ferry in two winters", reader.content())
     assert "Wanda Reyes" in reader.content()
     reader.screenshot(path=artifacts / "editorial-5-public-page.png", full_page=True)
+
+
+def test_editor_compares_revisions_and_opens_an_old_one_to_restore(
+        live_server, newsroom, page, admin_login, artifacts):
+    from articles import workflow
+    from tests.factories import make_article
+
+    _, editor = newsroom
+    article = make_article(status=Status.REVIEW, headline="Tram line opens in spring",
+                           body="<p>The tram will run every ten minutes.</p>")
+    base = live_server.url
+    admin_login(page, base, "eddie", PASSWORD)
+    change = f"{base}/admin/articles/article/{article.pk}/change/"
+    for headline in ("Tram line opens in spring", "Tram line opens in May"):
+        page.goto(change)
+        page.fill("#id_headline", headline)
+        page.click("input[name=_continue]")
+        page.wait_for_selector(".messagelist .success")
+    workflow.transition(article, "publish", by=editor)
+
+    page.goto(change)
+    page.click("text=Revisions: compare and restore")
+    page.click("text=Compare with previous")
+    diff = page.locator(".revision-diff")
+    assert diff.locator("del").first.inner_text() == "spring"
+    assert diff.locator("ins").first.inner_text() == "May"
+    page.screenshot(path=artifacts / "editorial-6-compare.png", full_page=True)
+
+    page.go_back()
+    page.click("text=Restore this text…")
+    assert page.input_value("#id_headline") == "Tram line opens in spring"
+    page.screenshot(path=artifacts / "editorial-7-restore-form.png", full_page=True)
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    article.refresh_from_db()
+    assert article.headline == "Tram line opens in spring"
+    assert article.status == Status.PUBLISHED
