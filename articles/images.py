@@ -307,7 +307,7 @@ def render_spec(image, spec, focal=None, scaled=None):
     return buffer.getvalue(), fmt, image.size
 
 
-def _existing(photo):
+def renditions_of(photo):
     """The photo's renditions by spec, from the prefetch cache when the caller filled it."""
     from django.db.models import prefetch_related_objects
 
@@ -355,7 +355,7 @@ def ensure_renditions(photo, specs=None, *, image=None):
     """
     if not photo.image:
         return {}
-    found = _existing(photo)
+    found = renditions_of(photo)
     wanted = [s for s in (specs or rendition_specs(photo)) if s not in found]
     if wanted:
         opened = image or _open_upright(photo)

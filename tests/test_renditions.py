@@ -111,6 +111,7 @@ def test_losing_a_race_keeps_the_winner_and_removes_the_losers_file(media_root):
 
 def test_picture_tag_offers_modern_formats_with_a_jpeg_fallback():
     photo = photo_of((1000, 700))
+    images.ensure_renditions(photo)
     html = Template('{% load photos %}{% picture photo sizes="100vw" %}').render(
         Context({"photo": photo}))
     assert '<source type="image/webp" srcset="' in html
@@ -120,6 +121,17 @@ def test_picture_tag_offers_modern_formats_with_a_jpeg_fallback():
     assert 'loading="lazy"' in html and 'decoding="async"' in html
     assert 'alt="Boats"' in html
     assert '<img src="/media/renditions/' in html and '-w960-jpeg' in html
+
+
+def test_photo_without_renditions_shows_its_original_and_makes_nothing(
+    django_assert_num_queries,
+):
+    photo = Photo.objects.prefetch_related("renditions").get(pk=photo_of((1000, 700)).pk)
+    with django_assert_num_queries(0):
+        html = Template("{% load photos %}{% picture photo %}").render(Context({"photo": photo}))
+    assert f'<img src="{photo.image.url}"' in html and 'width="1000" height="700"' in html
+    assert "<source" not in html
+    assert not Rendition.objects.exists()
 
 
 def test_pending_photo_renders_no_picture():

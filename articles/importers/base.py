@@ -209,6 +209,12 @@ class _Writer:
             self.saved_files.append(photo.image.name)
         existed = photo.pk is not None
         photo.save()
+        if photo.image and photo.image.name in self.saved_files:
+            # Made with the file, so article pages never make them (templatetags/photos.py).
+            from ..images import ensure_renditions
+
+            made = ensure_renditions(photo)
+            self.saved_files.extend(r.file.name for r in made.values())
         if existed:
             photo.credits.all().delete()
         Credit.objects.bulk_create(

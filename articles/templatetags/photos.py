@@ -1,13 +1,10 @@
 """``{% picture photo %}``: a responsive ``<picture>`` from the photo's renditions."""
 
-import logging
-
 from django import template
 
 from .. import images
 
 register = template.Library()
-logger = logging.getLogger(__name__)
 
 MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 # The article column is about 46rem wide; below that the photo spans the screen.
@@ -25,8 +22,10 @@ def _srcset(found, widths, fmt):
 def picture(photo, sizes=DEFAULT_SIZES, lazy=True, alt=None):
     """Render ``photo`` with WebP (and AVIF where available) sources and a JPEG fallback.
 
-    Renditions come from the photo's prefetched ``renditions`` when the view loaded
-    them; any missing one is made once, here, and reused from then on.
+    Renditions are made when the photo is uploaded or imported (``regenerate_renditions``
+    backfills), never while a page renders: a page reads them from the prefetch the view
+    did, so its query count does not grow with its photos. A photo whose renditions are
+    not made yet is shown from its stored original, which is stripped of metadata too.
     """
     context = {"photo": photo, "alt": photo.alt_text if alt is None else alt,
                # Only an explicit False makes it eager: an unset template variable is "".
@@ -35,13 +34,8 @@ def picture(photo, sizes=DEFAULT_SIZES, lazy=True, alt=None):
         return {**context, "photo": None}
     widths = images.widths_for(photo)
     formats = images.web_formats()
-    try:
-        found = images.ensure_renditions(
-            photo, [f"w{w}-{fmt}" for w in widths for fmt in formats]
-        )
-    except (OSError, ValueError) as exc:
-        # A missing or unreadable original should not take the page down with it.
-        logger.warning("No renditions of photo %s: %s", photo.pk, exc)
+    found = images.renditions_of(photo)
+    if any(f"w{w}-{fmt}" not in found for w in widths for fmt in formats):
         return {**context, "src": photo.image.url, "width": photo.width, "height": photo.height}
     fallback = max([w for w in widths if w <= FALLBACK_WIDTH] or widths[:1])
     largest = found[f"w{widths[-1]}-jpeg"]
