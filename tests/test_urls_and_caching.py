@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from articles import workflow
@@ -167,7 +168,6 @@ def _grow(section, author, tag, count, with_photos):
 
 def test_query_counts_are_fixed_whatever_the_amount_of_data(client, django_assert_num_queries):
     from django.core.cache import cache
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     section, author, tag = make_section(), make_author(), make_tag()
@@ -215,3 +215,19 @@ def test_sitemap_keeps_its_robots_header_when_served_from_cache(client):
     first = client.get("/sitemap-articles.xml")
     second = client.get("/sitemap-articles.xml")
     assert first["X-Robots-Tag"] == second["X-Robots-Tag"] == "noindex, noodp, noarchive"
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'",
+                    reason="the query plan is checked on PostgreSQL only")
+def test_cache_state_reads_are_served_by_indexes():
+
+    from articles.models import Article
+
+    make_article()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        newest = Article.objects.order_by("-updated_at").values("updated_at")[:1].explain()
+        due = (Article.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+               .order_by("published_at").values("published_at")[:1].explain())
+    assert "article_updated_at" in newest
+    assert "Index" in due and "Sort" not in due

@@ -1,4 +1,4 @@
-from django.db import migrations
+from django.db import migrations, models
 
 # The same expression as articles.search.document() (headline is varchar, hence the cast),
 # so searches can use the index.
@@ -26,4 +26,10 @@ def drop_search_index(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("articles", "0003_photo_library")]
 
-    operations = [migrations.RunPython(create_search_index, drop_search_index)]
+    operations = [
+        migrations.RunPython(create_search_index, drop_search_index),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(fields=["updated_at"], name="article_updated_at"),
+        ),
+    ]

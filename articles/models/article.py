@@ -118,7 +118,11 @@ class Article(models.Model):
                 name="article_unique_source_external_id",
             ),
         ]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            # The newest change is read on every public page view (articles.caching).
+            models.Index(fields=["updated_at"], name="article_updated_at"),
+        ]
 
     def __str__(self):
         return self.headline
