@@ -3,7 +3,10 @@
 Every path that changes an article's status (the admin form, admin actions, the
 importer) goes through :func:`transition`, which checks the state and the user, writes
 with a conditional update so two concurrent clicks cannot both win, and appends an
-audit row.
+audit row. Side effects (e-mail) run after commit from ``AFTER_TRANSITION``.
+
+Content edits have their own guard, :func:`claim_edit`: the optimistic version lock that
+refuses a save based on a version someone else has since replaced.
 """
 
 from dataclasses import dataclass
