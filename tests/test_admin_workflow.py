@@ -403,3 +403,13 @@ def test_review_queue_costs_the_same_queries_however_long_it_is(client, editor):
             assert client.get(reverse("admin:articles_article_review")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_writer_reads_a_submitted_article_as_formatted_text(client, writer):
+    article = own_draft(writer, body="<p>Ships are <strong>back</strong>.</p>")
+    workflow.transition(article, "submit", by=writer)
+    client.force_login(writer)
+    page = client.get(change_url(article)).content.decode()
+    assert "<p>Ships are <strong>back</strong>.</p>" in page
+    assert "&lt;p&gt;" not in page
+    assert 'name="headline"' not in page  # read only
