@@ -5,6 +5,7 @@ content, every author, and the lead photo as an enclosure and a Media RSS elemen
 """
 
 import mimetypes
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -18,9 +19,33 @@ from .seo import absolute
 from .views import render_bodies
 
 ITEMS = 30
+# Feed readers show item content away from our site: its links and images need our address.
+URL_ATTRIBUTE_RE = re.compile(r'(\s(?:src|href|srcset)=")([^"]*)(")')
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
+
+
+def absolute_urls(html):
+    """``html`` with every site-relative src, href and srcset URL made absolute."""
+
+    def fix(url):
+        url = url.strip()
+        return absolute(url) if url.startswith("/") and not url.startswith("//") else url
+
+    def replace(match):
+        name = match.group(1)
+        if "srcset" in name:
+            parts = []
+            for candidate in match.group(2).split(","):
+                url, _, descriptor = candidate.strip().partition(" ")
+                parts.append(f"{fix(url)} {descriptor}".strip())
+            value = ", ".join(parts)
+        else:
+            value = fix(match.group(2))
+        return f"{name}{value}{match.group(3)}"
+
+    return URL_ATTRIBUTE_RE.sub(replace, html)
 
 
 class NewsRss(Rss201rev2Feed):
@@ -131,7 +156,7 @@ class LatestRss(Feed):
             if photo.width:
                 image.update(width=str(photo.width), height=str(photo.height))
         return {
-            "content": str(item.rendered_body),
+            "content": absolute_urls(str(item.rendered_body)),
             "image": image,
             "authors": [
                 {"name": b.author.name, "uri": absolute(b.author.get_absolute_url())}

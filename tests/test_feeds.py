@@ -1,3 +1,6 @@
+import re
+from xml.etree import ElementTree
+
 import feedparser
 import pytest
 
@@ -74,3 +77,40 @@ def test_feed_body_is_sanitised(client):
 
 def test_unknown_section_feed_is_404(client):
     assert client.get("/section/nope/rss/").status_code == 404
+
+
+def raw_contents(content):
+    """Item bodies exactly as sent (feedparser drops attributes such as srcset)."""
+    tree = ElementTree.fromstring(content)
+    names = ("{http://purl.org/rss/1.0/modules/content/}encoded",
+             "{http://www.w3.org/2005/Atom}content")
+    return [element.text for name in names for element in tree.iter(name)]
+
+
+def test_feed_content_uses_absolute_urls_for_images_and_links(client, settings, story):
+    settings.NEWSROOM = {**settings.NEWSROOM, "SITE_URL": "https://ledger.example"}
+    story.body += '<p><a href="/section/world/">More world news</a></p>'
+    story.save()
+    for url in feed_urls(story):
+        (body,) = raw_contents(client.get(url).content)
+        assert 'src="https://ledger.example/media/' in body
+        assert 'href="https://ledger.example/section/world/"' in body
+        assert 'src="/' not in body and 'href="/' not in body
+        for srcset in re.findall(r'srcset="([^"]*)"', body):
+            assert all(c.strip().startswith("https://ledger.example/")
+                       for c in srcset.split(","))
+
+
+def test_absolute_urls_rewrites_each_srcset_candidate_and_leaves_others(settings):
+    from articles.feeds import absolute_urls
+
+    settings.NEWSROOM = {**settings.NEWSROOM, "SITE_URL": "https://ledger.example"}
+    html = ('<img src="/media/a.jpg" srcset="/media/a-320.jpg 320w, /media/a-640.jpg 640w">'
+            '<a href="https://elsewhere.example/x">x</a><a href="//cdn.example/y">y</a>'
+            '<a href="mailto:desk@ledger.example">mail</a>')
+    assert absolute_urls(html) == (
+        '<img src="https://ledger.example/media/a.jpg" srcset="https://ledger.example/media/'
+        'a-320.jpg 320w, https://ledger.example/media/a-640.jpg 640w">'
+        '<a href="https://elsewhere.example/x">x</a><a href="//cdn.example/y">y</a>'
+        '<a href="mailto:desk@ledger.example">mail</a>'
+    )
