@@ -40,18 +40,17 @@ def iterparse(source, *, path, events=("end",), tag=None, encoding=None):
     long the file is.
     """
     context = etree.iterparse(
-        source, events=("start", *[e for e in events if e != "start"]),
-        encoding=encoding, remove_comments=True, remove_pis=True, **PARSER_OPTIONS,
+        source, events=events, encoding=encoding, remove_comments=True, remove_pis=True,
+        **PARSER_OPTIONS,
     )
     checked = False
-    want_start = "start" in events
     try:
         for event, element in context:
             if not checked:
+                # The DOCTYPE is read before any element, so the first event of any kind
+                # is early enough; entities are not expanded meanwhile.
                 _check_doctype(element, path)
                 checked = True
-            if event == "start" and not want_start:
-                continue
             if tag is not None and element.tag not in tag:
                 continue
             yield event, element
