@@ -174,11 +174,16 @@ class Restore:
     def _restore(self, saved_files):
         self._restore_users()
         objects = list(serializers.deserialize("python", self.rows))
+        pks = {}
+        for item in objects:
+            pks.setdefault(type(item.object), []).append(item.object.pk)
+        # One query per model, however many rows the library holds.
+        found = {model: model._default_manager.in_bulk(ids) for model, ids in pks.items()}
         existing = {}
         for item in objects:
             obj = item.object
             model = type(obj)
-            current = model._default_manager.filter(pk=obj.pk).first()
+            current = found[model].get(obj.pk)
             key = IDENTITY.get(model)
             if current is not None and key and getattr(current, key) != getattr(obj, key):
                 raise ValueError(
