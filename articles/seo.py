@@ -41,15 +41,18 @@ def description(article):
 
 
 def renditions(photo, specs):
-    """{spec: Rendition} for ``photo`` (prefetched ones reused); {} when the file is unreadable."""
+    """{spec: Rendition} of ``photo`` for those of ``specs`` already made.
+
+    Renditions are made when a photo is uploaded or imported, never while a page renders
+    (``regenerate_renditions`` backfills); until then the page simply names fewer images.
+    """
     if photo is None or not photo.image:
         return {}
-    try:
-        return images.ensure_renditions(photo, list(specs))
-    except (OSError, ValueError) as exc:
-        # A missing or broken original must not take the article page down with it.
-        logger.warning("No renditions of photo %s: %s", photo.pk, exc)
-        return {}
+    found = images.renditions_of(photo)
+    missing = [spec for spec in specs if spec not in found]
+    if missing:
+        logger.info("Photo %s has no %s rendition yet", photo.pk, ", ".join(missing))
+    return {spec: found[spec] for spec in specs if spec in found}
 
 
 def licence(photo):

@@ -114,7 +114,7 @@ def _gone(request, article):
 def detail(request, section, year, month, day, slug):
     article = (
         Article.objects.for_display()
-        .prefetch_related("corrections", "lead_photo__renditions")
+        .prefetch_related("corrections")
         .filter(slug=slug)
         .first()
     )
