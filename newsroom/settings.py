@@ -231,6 +231,10 @@ NEWSROOM = {
     "LANGUAGE": env.str("NEWSROOM_LANGUAGE", default="en"),
 }
 
+# Photo uploads: our own limits, checked before any pixel is decoded (articles/images.py).
+NEWSROOM_MAX_PIXELS = env.int("NEWSROOM_MAX_PIXELS", default=60_000_000)
+NEWSROOM_MAX_UPLOAD_BYTES = env.int("NEWSROOM_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+
 # Security headers. HSTS and secure cookies only in production: a local http:// run would
 # otherwise lock the browser out of localhost.
 SECURE_CONTENT_TYPE_NOSNIFF = True
