@@ -84,6 +84,13 @@ def test_bad_upload_is_refused_in_admin_and_leaves_no_file(
     assert files_in(media_root) == []
 
 
+def test_png_past_pillows_own_bomb_limit_gets_our_message(admin_client, media_root):
+    # 400 million pixels: Pillow itself refuses to open it; the editor still reads our words.
+    response = post_upload(admin_client, "huge.png", png_declaring(20_000, 20_000))
+    assert "has too many pixels; the most accepted is 60,000,000" in response.content.decode()
+    assert files_in(media_root) == []
+
+
 def test_crafted_bomb_png_is_about_twelve_kilobytes():
     assert 11_000 < len(png_declaring(10_000, 10_000)) < 13_500
 

@@ -128,6 +128,8 @@ def test_editor_inserts_a_library_photo_and_readers_see_it(browser, site):
     assert img.get_attribute("alt") == "Boats in the harbour at dawn"
     public.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
+    # The browser picked a modern-format rendition, not the original upload.
+    assert re.search(r"/media/renditions/.+\.(avif|webp)$", img.evaluate("i => i.currentSrc"))
     caption = figure.locator("figcaption").inner_text()
     assert "The first boats head out, Monday morning." in caption
     assert "Credit: Andrea Puentes / Presidency of Colombia" in caption
