@@ -364,11 +364,11 @@ def ensure_renditions(photo, specs=None, *, image=None):
             found[spec] = _store(photo, spec, render_spec(opened, spec, focal, scaled))
         # Later calls on this instance see the new ones without another query.
         photo._prefetched_objects_cache.pop("renditions", None)
-        prefetch_related_objects_cache(photo, found)
+        _remember(photo, found)
     return found
 
 
-def prefetch_related_objects_cache(photo, found):
+def _remember(photo, found):
     """Put ``found`` in the instance's prefetch cache so templates read it, not the database."""
     queryset = photo.renditions.all()
     queryset._result_cache = list(found.values())
