@@ -70,7 +70,9 @@ def cached_page(view):
         state = site_state(now)
         max_age = lifetime(state, now)
         fingerprint = "|".join(
-            str(part) for part in (request.get_full_path(), state["changed"], state["next_due"])
+            # The host too: feeds and sitemaps write absolute URLs from it.
+            str(part) for part in (request.get_host(), request.get_full_path(),
+                                   state["changed"], state["next_due"])
         )
         key = "page:" + hashlib.sha256(fingerprint.encode()).hexdigest()
         stored = cache.get(key)
