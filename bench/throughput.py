@@ -285,6 +285,11 @@ def markdown(report):
         q = report["queries"][name]
         queries = q["hit"] if r["mode"] == "cached" else q["busted"]
         page, floor = r["page"], r["floor"]
+        if not page["requests"]:
+            lines.append(f"| {name} `{r['path']}` | {r['mode']} | 0 (no answer within the run) "
+                         f"| | | {floor['rps']:.0f} | {floor['p50_ms']:.1f} "
+                         f"| {floor['p99_ms']:.1f} | 0× | {queries} | |")
+            continue
         lines.append(
             f"| {name} `{r['path']}` | {r['mode']} | {page['rps']:.0f} | {page['p50_ms']:.1f} "
             f"| {page['p99_ms']:.1f} | {floor['rps']:.0f} | {floor['p50_ms']:.1f} "
