@@ -98,6 +98,12 @@ def _substring_snippet(article, text, width=110):
         return ""
     start = max(0, found.start() - width)
     end = min(len(body), found.end() + width)
+    # Whole words only at the cut edges.
+    if start:
+        start = body.find(" ", start, found.start()) + 1 or start
+    if end < len(body):
+        cut = body.rfind(" ", found.end(), end)
+        end = cut if cut > 0 else end
     passage = body[start:end]
     pieces, last = [], 0
     for match in pattern.finditer(passage):
