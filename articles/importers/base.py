@@ -184,6 +184,16 @@ class Lookups:
         return self.tags[key]
 
 
+def _by_source_id(manager, source, external_id):
+    """The row (a queryset of none or one) with this source and external id.
+
+    It is found through the partial unique index, which covers only rows with an
+    external id; SQLite uses that index only when the query repeats the index's
+    condition, and otherwise scans the whole table on every item.
+    """
+    return manager.filter(source=source, external_id=external_id).exclude(external_id="")
+
+
 class _Writer:
     """Saves one ParsedArticle; remembers files written so a rollback can remove them."""
 
@@ -192,7 +202,7 @@ class _Writer:
         self.lookups = lookups
 
     def photo(self, parsed, *, source, external_id):
-        photo = Photo.objects.filter(source=source, external_id=external_id).first()
+        photo = _by_source_id(Photo.objects, source, external_id).first()
         photo = photo or Photo(source=source, external_id=external_id)
         photo.caption = parsed.caption
         photo.credit_line = parsed.credit_line
@@ -224,9 +234,7 @@ class _Writer:
         return photo
 
     def save(self, parsed, *, status, section, by):
-        article = Article.objects.filter(
-            source=parsed.source, external_id=parsed.external_id
-        ).first()
+        article = _by_source_id(Article.objects, parsed.source, parsed.external_id).first()
         if article and parsed.version and article.source_version > parsed.version:
             return Outcome("unchanged", article)  # an older version of a wire story
         # Without --status or one from the source, a re-import keeps the article's status.
