@@ -239,3 +239,15 @@ def test_axe_reports_no_serious_or_critical_violations(browser, pages):
                 problems[f"{name} at {width}px"] = bad
             page.close()
     assert not problems, json.dumps(problems, indent=1)
+
+
+def test_print_shows_the_story_with_credits_and_hides_navigation(browser, pages):
+    page = open_page(browser, pages["article"], 1280)
+    page.emulate_media(media="print")
+    assert not page.locator("nav.sections").is_visible()
+    assert not page.locator("form.search-form").first.is_visible()
+    assert page.locator(".article__headline").is_visible()
+    assert page.locator(".figure__credit").first.is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.pdf(path=str(ARTIFACTS / "article-print.pdf"))
+    page.close()
