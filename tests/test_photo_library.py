@@ -36,6 +36,7 @@ def test_list_shows_thumbnails_and_pending_uploads(admin_client):
     images.ensure_renditions(harbour, ["w320-jpeg"])
     page = admin_client.get(LIST).content.decode()
     assert harbour.renditions.get(spec="w320-jpeg").file.url in page
+    assert 'class="photo-thumbnail"' in page and "admin/photo-library.css" in page
     assert "Pending upload" in page
 
 

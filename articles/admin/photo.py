@@ -126,6 +126,9 @@ class PhotoAdmin(admin.ModelAdmin):
         ("File", {"classes": ["collapse"], "fields": ["width", "height", "content_hash"]}),
     ]
 
+    class Media:
+        css = {"all": ["admin/photo-library.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
 
@@ -159,7 +162,7 @@ class PhotoAdmin(admin.ModelAdmin):
         if not photo.image:
             return "Pending upload"
         return format_html(
-            '<img src="{}" alt="" style="max-height:80px;max-width:120px">',
+            '<img src="{}" alt="" class="photo-thumbnail">',
             self.thumbnail_url(photo),
         )
 
