@@ -21,6 +21,7 @@ if ! psql "$admin_url" -tAc "select 1 from pg_database where datname='$db_name'"
     psql "$admin_url" -qc "create database \"$db_name\""
 fi
 $PY manage.py migrate --noinput -v0 2>&1 | quiet
+$PY -c 'import bench; bench.setup_django(); print("Indexes added:", bench.add_missing_indexes())' 2>&1 | quiet
 
 {
     echo "## Run of $(date -u '+%Y-%m-%d %H:%M UTC')"
