@@ -25,6 +25,8 @@ PRODUCTION = {
 CONFIG_VARS = (
     "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DATABASE_URL", "DATABASE_REPLICA_URL", "CACHE_URL",
     "MEDIA_STORAGE", "DJANGO_SECURE_PROXY_SSL_HEADER", "DATABASE_POOL_TIMEOUT",
+    # Set by browser tests in this process; check --deploy rightly refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
