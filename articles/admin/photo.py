@@ -1,3 +1,5 @@
+import logging
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
@@ -12,9 +14,18 @@ from .. import images
 from ..credits import parse_credit_line
 from ..models import Credit, Photo
 
+logger = logging.getLogger(__name__)
 FOCAL_FIELDS = ["focal_x", "focal_y", "focal_width", "focal_height"]
 PREFILLED = ["credit_line", "copyright_notice", "caption"]
 PICKER_SIZE = 48
+
+
+def make_renditions(pk):
+    """After the upload is saved: a failure here must not lose it, only be reported."""
+    try:
+        images.ensure_renditions(Photo.objects.get(pk=pk))
+    except (OSError, ValueError):
+        logger.exception("Renditions of photo %s failed; run regenerate_renditions", pk)
 
 
 class PhotoForm(forms.ModelForm):
@@ -191,7 +202,7 @@ class PhotoAdmin(admin.ModelAdmin):
                 made.delete()
         if obj.image:
             # Made now, while the editor waits, so article pages never have to.
-            transaction.on_commit(lambda: images.ensure_renditions(Photo.objects.get(pk=obj.pk)))
+            transaction.on_commit(lambda: make_renditions(obj.pk))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
