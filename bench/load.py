@@ -132,6 +132,8 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8791)
     parser.add_argument("--sample", type=int, default=500, help="distinct articles and queries")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--only", choices=["article page", "search"],
+                        help="load one target with all the clients")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install -y wrk)")
@@ -149,12 +151,15 @@ def main(argv=None):
         half = max(1, args.clients // 2)
         try:
             wait_for(f"{base}/healthz")
-            runs = {
-                "article page": start_wrk(base, articles, half, args.duration, args.seed,
-                                          Path(tmp)),
-                "search": start_wrk(base, searches, args.clients - half, args.duration,
-                                    args.seed + 1, Path(tmp)),
-            }
+            if args.only:
+                half = args.clients if args.only == "article page" else 0
+            runs = {}
+            if half:
+                runs["article page"] = start_wrk(base, articles, half, args.duration,
+                                                 args.seed, Path(tmp))
+            if args.clients - half:
+                runs["search"] = start_wrk(base, searches, args.clients - half, args.duration,
+                                           args.seed + 1, Path(tmp))
             report = {name: figures(process) for name, process in runs.items()}
         finally:
             server.terminate()
@@ -172,12 +177,13 @@ def main(argv=None):
     (OUT / "load.json").write_text(json.dumps(report, indent=2))
     print("| target | clients | requests | req/s | errors | p50 ms | p90 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for name in ("article page", "search"):
+    targets = [n for n in ("article page", "search") if n in report]
+    for name in targets:
         r = report[name]
         clients = half if name == "article page" else args.clients - half
         print(f"| {name} | {clients} | {r['requests']} | {r['rps']} | {r['errors']} | "
               f"{r['p50_ms']:.1f} | {r['p90_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} |")
-    errors = sum(report[n]["errors"] for n in ("article page", "search"))
+    errors = sum(report[n]["errors"] for n in targets)
     load = report["_run"]["load_average_after"]
     print(f"errors: {errors} (must be 0); load average after: {load}")
     return 1 if errors else 0
