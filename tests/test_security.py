@@ -178,6 +178,25 @@ def test_payload_in_a_saved_name_is_escaped_in_the_admin_message(client):
     assert_no_raw_payload(response.content.decode(), "admin message page")
 
 
+
+def test_payload_headlines_are_escaped_in_bulk_action_messages(client):
+    editor = make_user("ed", role="Editor")
+    ready = make_article(status=Status.REVIEW, headline=f"Ready {BREAKOUT}")
+    draft = make_article(status=Status.DRAFT, headline=f"Draft {SCRIPT_CLOSE}")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [ready.pk, draft.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_no_raw_payload(html, "bulk action messages")
+    # Both outcomes were reported with their headlines, escaped.
+    shown = html.split('class="messagelist"')[1].split("</ul>")[0]
+    assert "Ready &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in shown
+    assert "Draft &lt;/script&gt;&lt;script&gt;alert(2)" in shown
+
 # --- leaks not covered by tests/test_no_leaks.py --------------------------------------
 
 
