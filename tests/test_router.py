@@ -15,8 +15,15 @@ from newsroom.routers import ReplicaRouter, replica_reads
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class SeparateReplicaRouter(ReplicaRouter):
+    """The router as configured with a replica on its own server (this process has none)."""
+
+    def replica_is_separate(self):
+        return True
+
+
 def test_reads_go_to_default_unless_replica_reads_are_allowed():
-    router = ReplicaRouter()
+    router = SeparateReplicaRouter()
     assert router.db_for_read(Article) == "default"
     with replica_reads():
         assert router.db_for_read(Article) == "replica"
@@ -25,11 +32,16 @@ def test_reads_go_to_default_unless_replica_reads_are_allowed():
 
 
 def test_replica_reads_can_be_switched_off_inside_and_restored_after():
-    router = ReplicaRouter()
+    router = SeparateReplicaRouter()
     with replica_reads():
         with replica_reads(False):
             assert router.db_for_read(Article) == "default"
         assert router.db_for_read(Article) == "replica"
+
+
+def test_without_a_replica_configured_reads_stay_on_default():
+    with replica_reads():
+        assert ReplicaRouter().db_for_read(Article) == "default"
 
 
 def test_only_default_is_migrated_and_relations_across_aliases_are_allowed():
@@ -44,7 +56,7 @@ def reads_seen_by_view(method, path):
     seen = []
 
     def view(request):
-        seen.append(ReplicaRouter().db_for_read(Article))
+        seen.append(SeparateReplicaRouter().db_for_read(Article))
         return None
 
     ReplicaReadsMiddleware(view)(getattr(RequestFactory(), method)(path))
@@ -75,7 +87,8 @@ call_command("migrate", verbosity=0)
 Section.objects.create(name="Before copy", slug="before-copy")
 for alias in connections:
     connections[alias].close()
-shutil.copyfile(sys.argv[1], sys.argv[2])  # the replica catches up
+if sys.argv[1] != sys.argv[2]:
+    shutil.copyfile(sys.argv[1], sys.argv[2])  # the replica catches up
 written = Section.objects.create(name="After copy", slug="after-copy")  # not replicated yet
 with replica_reads():
     read_from = Section.objects.all().db
@@ -90,8 +103,7 @@ print(json.dumps({
 """
 
 
-def test_public_reads_see_the_replica_and_everything_else_the_primary(tmp_path):
-    primary_db, replica_db = tmp_path / "primary.sqlite3", tmp_path / "replica.sqlite3"
+def run_replica_script(primary_db, replica_db):
     env = {
         k: v for k, v in os.environ.items()
         if k not in ("DATABASE_URL", "DATABASE_REPLICA_URL", "CACHE_URL")
@@ -106,8 +118,20 @@ def test_public_reads_see_the_replica_and_everything_else_the_primary(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
     )
     assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_public_reads_see_the_replica_and_everything_else_the_primary(tmp_path):
+    found = run_replica_script(tmp_path / "primary.sqlite3", tmp_path / "replica.sqlite3")
     assert found["written_to"] == "default"
     assert found["read_from"] == "replica"
     assert found["replica_sees"] == ["before-copy"]
     assert found["primary_sees"] == ["after-copy", "before-copy"]
+
+
+def test_a_replica_url_naming_the_primary_itself_reads_from_default(tmp_path):
+    """As under test, where the replica is a TEST mirror: one connection, consistent reads."""
+    same = tmp_path / "primary.sqlite3"
+    found = run_replica_script(same, same)
+    assert found["read_from"] == "default"
+    assert found["replica_sees"] == ["after-copy", "before-copy"]
