@@ -28,6 +28,7 @@ from django_prose_editor.widgets import prose_editor_admin_media
 
 from newsroom.errors import server_error
 from newsroom.middleware import AdminMediaNonceMiddleware
+from tests.conftest import on_postgres
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,63 @@ def test_site_answers_503_not_500_while_the_database_is_unreachable():
         assert found[path]["retry_after"] == "10"
         assert "Temporarily unavailable" in found[path]["body"]
 
+
+
+# The pool after its connections die (as in a database restart): the next request must
+# get a fresh connection, not the dead one. Connections are cut with
+# pg_terminate_backend, found by an application_name of their own.
+KILLED_CONNECTIONS_SCRIPT = """
+import json, os
+from wsgiref.util import setup_testing_defaults
+import psycopg
+from django.core.wsgi import get_wsgi_application
+
+# Through the WSGI handler, as gunicorn calls it: connections go back to the pool at
+# the end of each request (the test Client would keep one for the whole run).
+app = get_wsgi_application()
+
+def get(path):
+    environ = {"PATH_INFO": path, "HTTP_HOST": "testserver"}
+    setup_testing_defaults(environ)
+    status = []
+    body = app(environ, lambda s, headers: status.append(s))
+    b"".join(body)
+    body.close()
+    return int(status[0].split()[0])
+
+found = {"before": get("/healthz")}
+with psycopg.connect(os.environ["ADMIN_DSN"], autocommit=True) as admin:
+    killed = admin.execute(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE application_name = 'newsroom-pool-test'"
+    ).fetchone()[0]
+found["killed"] = killed
+found["after"] = [get("/healthz") for _ in range(3)]
+print(json.dumps(found))
+"""
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not on_postgres(), reason="needs PostgreSQL (set DATABASE_URL)")
+def test_pool_replaces_connections_the_server_has_cut():
+    url = os.environ["DATABASE_URL"]
+    env = {k: v for k, v in os.environ.items() if k not in ("CACHE_URL",)}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DATABASE_URL": url + ("&" if "?" in url else "?") + "application_name=newsroom-pool-test",
+        "ADMIN_DSN": url.replace("postgres://", "postgresql://", 1).split("?")[0],
+    })
+    result = subprocess.run(
+        [sys.executable, "-c", KILLED_CONNECTIONS_SCRIPT], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["before"] == 200
+    assert found["killed"] >= 1
+    # Without the pool's check on checkout the first of these would meet the dead
+    # connection and fail.
+    assert found["after"] == [200, 200, 200]
 
 def test_server_error_handler_turns_a_database_error_into_503():
     request = RequestFactory().get("/")
