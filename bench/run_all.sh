@@ -58,12 +58,17 @@ section() {  # section TITLE COMMAND...: run COMMAND, keep its closing Markdown 
     echo >> "$REPORT"
 }
 
-section "Page throughput" $PY bench/throughput.py
-section "Search latency" $PY bench/search_latency.py
-section "Admin change list" $PY bench/admin_latency.py
+# BENCH_QUICK=1: a short rehearsal of the whole run (its figures are not for keeping).
+if [ -n "${BENCH_QUICK:-}" ]; then
+    quick_throughput="--duration 2 --rounds 1"; quick_search="--repeat 1 --timeout 3"
+    quick_admin="--repeat 2"
+fi
+section "Page throughput" $PY bench/throughput.py ${quick_throughput:-}
+section "Search latency" $PY bench/search_latency.py ${quick_search:-}
+section "Admin change list" $PY bench/admin_latency.py ${quick_admin:-}
 # bench/import_throughput.py (the importers' benchmark) times one WXR size per run, so
 # a second run adds WXR at 1,000 posts beside the 10,000 of the first.
-if [ -f bench/import_throughput.py ]; then
+if [ -f bench/import_throughput.py ] && [ -z "${BENCH_QUICK:-}" ]; then
     echo "### Import: \`$PY bench/import_throughput.py --databases postgres\` and" \
          "\`... --databases postgres --sizes 1000 --wxr 1000\`" | tee -a "$REPORT"
     echo >> "$REPORT"
