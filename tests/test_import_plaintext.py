@@ -83,7 +83,9 @@ def test_sample_story_imports_with_every_element():
     assert inline.title == "Donald Trump & Gustavo Petro."
     assert inline.alt_text == "Donald Trump & Gustavo Petro"
     assert inline.caption.startswith("Relations between Donald Trump and Gustavo Petro")
-    assert inline.credit_line == "Molly Riley, The White House / Andrea Puentes / Presidency of Colombia"
+    assert inline.credit_line == (
+        "Molly Riley, The White House / Andrea Puentes / Presidency of Colombia"
+    )
     assert body_paragraph_count(article) == 18
     assert article.status == Status.PUBLISHED
 
@@ -136,7 +138,9 @@ def test_importing_the_sample_twice_changes_nothing():
     assert failed is None
     assert "unchanged" in out and "0 created, 0 updated, 1 unchanged, 0 failed" in out
     after = Article.objects.get()
-    assert (after.pk, after.version, after.updated_at) == (before.pk, before.version, before.updated_at)
+    assert (after.pk, after.version, after.updated_at) == (
+        before.pk, before.version, before.updated_at
+    )
     assert Photo.objects.count() == 2 and AuditEntry.objects.count() == audit_rows
 
 
