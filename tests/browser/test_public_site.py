@@ -89,11 +89,14 @@ def demo_article(tmp_path):
     section = make_section(name="World", slug="world")
     lead = make_photo(caption="Delegates arrive for the talks.",
                       credit_line="Ana Ruiz / Ledger Photo")
+    inline = make_photo(caption="The two delegations at the table.",
+                        credit_line="Li Wei, Harbour Times / Ledger Photo")
     return make_article(
         section=section, headline="Leaders set a date for talks", lead_photo=lead,
         dek="Both governments say the meeting will be decisive.",
         authors=[make_author(name="Ana Ruiz")],
         body="<p>The two leaders will meet next month.</p><h2>What is at stake</h2>"
+             f'<figure data-photo="{inline.pk}"></figure>'
              "<p>Trade and security top the agenda.</p>",
     )
 
