@@ -93,10 +93,17 @@ def search(request):
 
 
 def render_bodies(articles):
-    """Each article's body with photo embeds expanded, in one query for all their photos."""
-    bodies = [article.body for article in articles]
-    ids = {pk for body in bodies for pk in embedded_photo_ids(body)}
+    """Each article's body with photo embeds expanded, in one query for all their photos.
+
+    Lead photos come in the same query, for articles that did not load theirs already.
+    """
+    lead_loaded = Article._meta.get_field("lead_photo").is_cached
+    leads = {a.lead_photo_id for a in articles if a.lead_photo_id and not lead_loaded(a)}
+    ids = {pk for a in articles for pk in embedded_photo_ids(a.body)} | leads
     photos = Photo.objects.prefetch_related("credits", "renditions").in_bulk(ids) if ids else {}
+    for article in articles:
+        if article.lead_photo_id in leads:
+            article.lead_photo = photos.get(article.lead_photo_id)
     # Without a lead photo, the body's first photo is in the first screen: load it at once.
     return [expand_embeds(a.body, photos, eager_first=not a.lead_photo_id) for a in articles]
 
@@ -112,12 +119,7 @@ def _gone(request, article):
 
 @cached_page
 def detail(request, section, year, month, day, slug):
-    article = (
-        Article.objects.for_display()
-        .prefetch_related("corrections")
-        .filter(slug=slug)
-        .first()
-    )
+    article = Article.objects.for_page().filter(slug=slug).first()
     if article is None or not article.is_public:
         redirect = (
             ArticleRedirect.objects.select_related("article").filter(old_path=request.path).first()
@@ -152,7 +154,7 @@ def preview(request, pk):
 
     from .workflow import may_edit
 
-    article = Article.objects.for_display().prefetch_related("corrections").filter(pk=pk).first()
+    article = Article.objects.for_page().filter(pk=pk).first()
     if article is None or not may_edit(request.user, article):
         raise Http404("No such article")
     # Unsaved, for display only: a draft shows the date it would get if published now.

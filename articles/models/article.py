@@ -26,12 +26,24 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_display(self):
-        """Load everything a page shows about each article in a fixed number of queries."""
+        """Load everything a list shows about each article in a fixed number of queries."""
         return self.select_related("section", "lead_photo").prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             "tags",
             "lead_photo__credits",
             "lead_photo__renditions",
+        )
+
+    def for_page(self):
+        """One article's own page: its people, tags and corrections.
+
+        Its photos, the lead and the body's alike, are loaded together with the body
+        (``views.render_bodies``), so the page costs the same with one photo or ten.
+        """
+        return self.select_related("section").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "tags",
+            "corrections",
         )
 
     def latest(self):
