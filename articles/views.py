@@ -33,7 +33,8 @@ def home(request):
         context["lead"] = lead = page.object_list[0]
         context["latest"] = page.object_list[1:]
         # The newest few of every section in one query, however many sections there are.
-        ranked = (
+        # Ranked on ids alone: ranking whole rows would sort every body in the archive.
+        newest = (
             published.exclude(pk=lead.pk)
             .annotate(
                 rank=Window(
@@ -43,6 +44,10 @@ def home(request):
                 )
             )
             .filter(rank__lte=HOME_PER_SECTION)
+            .values("pk")
+        )
+        ranked = (
+            Article.objects.filter(pk__in=newest)
             .for_display()
             .order_by("section__order", "section__name", "section_id", "-published_at", "-pk")
         )
