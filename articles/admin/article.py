@@ -98,6 +98,8 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ["headline", "dek", "bylines__author__name"]
     date_hierarchy = "published_at"
     list_select_related = ["section"]
+    # A filtered list says "N results" without a second count of the whole archive.
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "tags", "lead_photo"]
     inlines = [BylineInline, CorrectionInline]
