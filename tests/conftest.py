@@ -3,6 +3,10 @@ from pathlib import Path
 
 import pytest
 
+CHROMIUM = Path("/usr/bin/chromium")
+# Chromium as root in a sandbox-less container, with no calls out to Google's services.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 
@@ -32,3 +36,29 @@ def _fresh_cache():
 
 def on_postgres():
     return os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium (Debian's package) for the module; skips, saying why, without it.
+
+    While it is open, Playwright's sync API runs an event loop in the test thread, so
+    DJANGO_ALLOW_ASYNC_UNSAFE is set for the module (and put back) to allow the ORM beside it.
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

@@ -3,11 +3,8 @@
 Fixtures
 --------
 ``browser``
-    A headless Chromium (the Debian package at /usr/bin/chromium; never a downloaded
-    build), launched once per test module and closed after it. Skips the test, with the
-    reason, when Playwright or Chromium is missing. While it is open the Playwright sync
-    API runs an event loop in the test thread, so DJANGO_ALLOW_ASYNC_UNSAFE is set for
-    the module (and put back afterwards) to let the test use the ORM beside it.
+    In tests/conftest.py, so tests elsewhere can use it too: a headless Chromium (the
+    Debian package at /usr/bin/chromium, never a downloaded build), once per module.
 ``page``
     A fresh browser context and page per test (1280×900, 10 s default timeout, so one
     test's cookies never leak into the next). If the test fails, a full-page screenshot
@@ -29,16 +26,12 @@ the test needs the Writer and Editor groups.
 """
 
 import contextlib
-import os
 import re
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 VIEWPORT = {"width": 1280, "height": 900}
 
 
@@ -48,27 +41,6 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_api.sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
