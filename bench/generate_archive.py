@@ -4,7 +4,7 @@
         .venv/bin/python bench/generate_archive.py            # 100k articles
 
 Writes through the project's own models with bulk_create in batches: 50 sections,
-2,000 authors, 600 tags, 20,000 photos with credits (a tenth of them with a real small
+2,000 authors, about 600 tags, 20,000 photos with credits (a tenth of them with a real small
 file, reused), 100,000 articles of a few hundred words with 1-3 bylines and 0-5 tags.
 Most articles are published over the past eight years; some are drafts, in review,
 scheduled or taken down. Text comes from word lists, seeded, so two runs give the same
