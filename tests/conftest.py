@@ -18,6 +18,20 @@ def shared_file(relative):
     return path
 
 
+def run_import(*paths, **options):
+    """Run ``import_articles`` as an operator would: (stdout, stderr, CommandError or None)."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_articles", *map(str, paths), stdout=out, stderr=err, **options)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue(), error
+    return out.getvalue(), err.getvalue(), None
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Every test writes its files to a fresh folder on disk, never to media/."""

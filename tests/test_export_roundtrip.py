@@ -26,6 +26,7 @@ from articles.models import (
     Tag,
 )
 from articles.workflow import move_to, transition
+from tests.conftest import run_import
 from tests.factories import (
     image_bytes,
     make_article,
@@ -118,13 +119,6 @@ def export(outdir):
     return out.getvalue()
 
 
-def restore(path, **options):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_articles", str(path), stdout=out, stderr=err, **options)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
 
 
 def test_export_then_restore_into_an_empty_database_loses_nothing(tmp_path, media_root):
@@ -135,7 +129,7 @@ def test_export_then_restore_into_an_empty_database_loses_nothing(tmp_path, medi
     empty_everything(media_root)
     assert Article.objects.count() == Photo.objects.count() == 0
 
-    out, err, failed = restore(tmp_path / "export")
+    out, err, failed = run_import(tmp_path / "export")
     assert failed is None, err
     assert "5 created" in out  # the library, then four articles
     after = snapshot()
@@ -152,9 +146,9 @@ def test_restoring_twice_changes_nothing(tmp_path, media_root):
     build_archive()
     export(tmp_path / "export")
     empty_everything(media_root)
-    restore(tmp_path / "export")
+    run_import(tmp_path / "export")
     first = snapshot()
-    out, err, failed = restore(tmp_path / "export")
+    out, err, failed = run_import(tmp_path / "export")
     assert failed is None, err
     assert "0 created, 0 updated, 5 unchanged" in out
     assert snapshot() == first
@@ -164,7 +158,7 @@ def test_restored_database_takes_new_articles_without_id_clashes(tmp_path, media
     build_archive()
     export(tmp_path / "export")
     empty_everything(media_root)
-    restore(tmp_path / "export")
+    run_import(tmp_path / "export")
     highest = Article.objects.order_by("-pk").first().pk
     assert make_article().pk > highest
 
@@ -174,7 +168,7 @@ def test_restore_refuses_to_overwrite_a_different_article_with_the_same_id(tmp_p
     export(tmp_path / "export")
     article = Article.objects.get(headline="Unfinished")
     Article.objects.filter(pk=article.pk).update(created_at=timezone.now() - timedelta(days=9))
-    out, err, failed = restore(tmp_path / "export")
+    out, err, failed = run_import(tmp_path / "export")
     assert failed is not None
     assert "already exists here as a different object" in err
     assert Article.objects.get(pk=article.pk).headline == "Unfinished"
@@ -202,5 +196,5 @@ def test_a_folder_with_a_foreign_manifest_is_refused(tmp_path):
     folder = tmp_path / "other"
     folder.mkdir()
     (folder / "manifest.json").write_text('{"format": "something-else", "version": 1}')
-    _out, err, failed = restore(folder)
+    _out, err, failed = run_import(folder)
     assert failed is not None and "not a newsroom-export version 1 manifest" in err

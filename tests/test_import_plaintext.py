@@ -3,13 +3,12 @@
 from datetime import date
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.importers import ParseError
 from articles.importers.plaintext import parse_text
 from articles.models import Article, AuditEntry, Author, Photo, Status
-from tests.conftest import shared_file
+from tests.conftest import run_import, shared_file
 from tests.factories import image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -37,16 +36,6 @@ Deckhands prepare the ramp. Credit: Ade Bello, Coast Daily / Ruth Kim / Port New
 """
 
 
-def run_import(*paths, **options):
-    from io import StringIO
-
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_articles", *map(str, paths), stdout=out, stderr=err, **options)
-        failed = None
-    except CommandError as error:
-        failed = error
-    return out.getvalue(), err.getvalue(), failed
 
 
 def write(tmp_path, name, content, encoding="utf-8"):

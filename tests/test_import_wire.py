@@ -1,26 +1,16 @@
 """NITF, NewsML-G2 and ninjs: the agency fixtures, versions, embargoes, status and encodings."""
 
 from datetime import UTC, datetime, timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.models import Article, Photo, Status
-from tests.conftest import shared_file
+from tests.conftest import run_import, shared_file
 
 pytestmark = pytest.mark.django_db
 
 
-def run_import(*paths, **options):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_articles", *map(str, paths), stdout=out, stderr=err, **options)
-        failed = None
-    except CommandError as error:
-        failed = error
-    return out.getvalue(), err.getvalue(), failed
 
 
 def imported(relative, **options):

@@ -1,9 +1,7 @@
 """The WordPress (WXR) importer: the upstream fixtures, mapping rules, and broken files."""
 
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.models import (
@@ -16,20 +14,12 @@ from articles.models import (
     Status,
     Tag,
 )
-from tests.conftest import shared_file
+from tests.conftest import run_import, shared_file
 from tests.factories import image_bytes
 
 pytestmark = pytest.mark.django_db
 
 
-def run_import(*paths, **options):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_articles", *map(str, paths), stdout=out, stderr=err, **options)
-        failed = None
-    except CommandError as error:
-        failed = error
-    return out.getvalue(), err.getvalue(), failed
 
 
 def wxr(items, *, version="1.2", authors=""):

@@ -2,13 +2,12 @@
 
 import resource
 import tracemalloc
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from articles.importers import ParseError, newsml, nitf, wordpress
 from articles.models import Article, Author, Section, Tag
+from tests.conftest import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +28,6 @@ def wxr_with_doctype(doctype, text="&lol9;"):
 </channel></rss>"""
 
 
-def run_import(path, **options):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_articles", str(path), stdout=out, stderr=err, **options)
-    except CommandError:
-        return out.getvalue(), err.getvalue(), True
-    return out.getvalue(), err.getvalue(), False
 
 
 def peak_rss_mb():
