@@ -147,6 +147,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 # Lock the pair, not the address alone: a newsroom shares one office address.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Its start-up banner would sit at the top of every management command's output.
+AXES_VERBOSE = False
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 # Behind a proxy, the client address comes from X-Forwarded-For (set DJANGO_PROXY_COUNT).
 AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0) or None
