@@ -1,7 +1,7 @@
 from django.db import migrations, models
 
-# The same expression as articles.search.document() (headline is varchar, hence the cast),
-# so searches can use the index.
+# The weighted document expression searched at first (headline is varchar, hence the cast);
+# migration 0007 replaces this index with one on the stored Article.search_vector.
 DOCUMENT = (
     "(setweight(to_tsvector('english'::regconfig, COALESCE(headline, '')::text), 'A')"
     " || setweight(to_tsvector('english'::regconfig, COALESCE(dek, '')), 'B'))"

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -109,6 +110,10 @@ class Article(models.Model):
     source_version = models.PositiveIntegerField(default=0, editable=False)
     # A digest of what the last import brought, so an identical re-import changes nothing.
     source_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    # The weighted full-text document (headline, dek, body), kept up to date by a PostgreSQL
+    # trigger on every write path, bulk ones included (migration 0007). Elsewhere it stays empty.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     # Optimistic locking: every save bumps it, a save based on an older one is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
