@@ -50,12 +50,6 @@ def search(queryset, text):
         return (
             queryset.filter(pk__in=newest)
             .annotate(rank=SearchRank(F("search_vector"), query))
-            .annotate(
-                raw_snippet=SearchHeadline(
-                    StripTags(F("body")), query, config=CONFIG, start_sel=START,
-                    stop_sel=STOP, max_words=35, min_words=15,
-                )
-            )
             .order_by("-rank", "-published_at", "-pk")
         )
     # SQLite and others: every word must appear somewhere; headline matches come first.
@@ -75,14 +69,36 @@ def search(queryset, text):
     )
 
 
-def snippet(article, text=""):
-    """Safe HTML: the matching passage with matches in <mark>, else the dek."""
-    raw = getattr(article, "raw_snippet", None)
-    if raw:
-        passage = re.sub(r"\s+", " ", html.unescape(raw)).strip()
-        marked = escape(passage).replace(START, "<mark>").replace(STOP, "</mark>")
-        return mark_safe(marked)  # noqa: S308 - escaped above; only our own <mark> is added
-    return _substring_snippet(article, text) or article.dek
+def add_snippets(articles, text):
+    """Give each of ``articles`` (one page of results) a ``snippet``: safe HTML, the matching
+    passage with matches in <mark>, else the dek.
+
+    On PostgreSQL the passages come from one ts_headline query for the page alone; asking
+    for them in the search query itself would build one for every ranked candidate.
+    """
+    raw = {}
+    if connection.vendor == "postgresql" and articles:
+        query = SearchQuery(clean_query(text), search_type="websearch", config=CONFIG)
+        headline = SearchHeadline(
+            StripTags(F("body")), query, config=CONFIG, start_sel=START, stop_sel=STOP,
+            max_words=35, min_words=15,
+        )
+        raw = dict(
+            type(articles[0]).objects.filter(pk__in=[a.pk for a in articles])
+            .annotate(passage=headline).values_list("pk", "passage")
+        )
+    for article in articles:
+        article.snippet = _marked(raw.get(article.pk)) or (
+            _substring_snippet(article, text) or article.dek
+        )
+
+
+def _marked(passage):
+    if not passage:
+        return ""
+    passage = re.sub(r"\s+", " ", html.unescape(passage)).strip()
+    marked = escape(passage).replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(marked)  # noqa: S308 - escaped above; only our own <mark> is added
 
 
 def _substring_snippet(article, text, width=110):

@@ -92,8 +92,7 @@ def search(request):
     if query:
         results = article_search.search(Article.objects.published().for_display(), query)
         page = _page(request, results)
-        for article in page:
-            article.snippet = article_search.snippet(article, query)
+        article_search.add_snippets(list(page), query)
     return render(request, "articles/search.html", {"query": query, "page_obj": page})
 
 

@@ -92,8 +92,7 @@ def main(argv=None):
     def by_function(term):
         results = search.search(Article.objects.published().for_display(), term)
         page = Paginator(results, PAGE_SIZE).get_page(1)
-        for article in page:
-            search.snippet(article)
+        search.add_snippets(list(page), term)
         return page.paginator.count
 
     rows, report = [], {}
