@@ -12,16 +12,13 @@ unmeasured, then ``--repeat`` times; the query count is that of the last request
 
 import argparse
 import json
-import logging
-import os
-import secrets
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import OUT, machine, percentile, setup_django  # noqa: E402
+from bench import OUT, machine, percentile, setup_production_django  # noqa: E402
 
 CHANGELIST = "/admin/articles/article/"
 
@@ -43,13 +40,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[1])
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args(argv)
-    os.environ.update({
-        "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-        "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
-    })
-    setup_django()
-    logging.getLogger("newsroom.requests").setLevel(logging.WARNING)
+    setup_production_django()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -10,16 +10,13 @@ the queries of the last one, slowest first.
 """
 
 import argparse
-import logging
-import os
-import secrets
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import setup_django  # noqa: E402
+from bench import setup_production_django  # noqa: E402
 
 
 def main(argv=None):
@@ -29,13 +26,7 @@ def main(argv=None):
     parser.add_argument("--editor", action="store_true")
     parser.add_argument("--cached", action="store_true")
     args = parser.parse_args(argv)
-    os.environ.update({
-        "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-        "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
-    })
-    setup_django()
-    logging.getLogger("newsroom.requests").setLevel(logging.WARNING)
+    setup_production_django()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -18,16 +18,13 @@ bench/out/search.json and prints a Markdown table.
 
 import argparse
 import json
-import logging
-import os
-import secrets
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import OUT, machine, percentile, setup_django  # noqa: E402
+from bench import OUT, machine, percentile, setup_production_django  # noqa: E402
 from bench.generate_archive import COMMON_TERMS, RARE_TERMS  # noqa: E402
 
 QUERIES = {
@@ -60,13 +57,7 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=10.0)
     args = parser.parse_args(argv)
-    os.environ.update({
-        "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-        "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
-    })
-    setup_django()
-    logging.getLogger("newsroom.requests").setLevel(logging.WARNING)
+    setup_production_django()
     from django.core.paginator import Paginator
     from django.db import connection
     from django.test import Client
