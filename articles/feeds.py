@@ -165,11 +165,17 @@ class LatestRss(Feed):
         }
 
 
-class LatestAtom(LatestRss):
+class AtomFeed:
+    """The Atom form of an RSS feed class: Atom calls the description a subtitle."""
+
     feed_type = NewsAtom
 
     def subtitle(self, obj=None):
         return self.description(obj)
+
+
+class LatestAtom(AtomFeed, LatestRss):
+    pass
 
 
 class SectionRss(LatestRss):
@@ -189,11 +195,8 @@ class SectionRss(LatestRss):
         return Article.objects.published().filter(section=obj)
 
 
-class SectionAtom(SectionRss):
-    feed_type = NewsAtom
-
-    def subtitle(self, obj=None):
-        return self.description(obj)
+class SectionAtom(AtomFeed, SectionRss):
+    pass
 
 
 class AuthorRss(LatestRss):
@@ -213,8 +216,5 @@ class AuthorRss(LatestRss):
         return Article.objects.published().filter(bylines__author=obj)
 
 
-class AuthorAtom(AuthorRss):
-    feed_type = NewsAtom
-
-    def subtitle(self, obj=None):
-        return self.description(obj)
+class AuthorAtom(AtomFeed, AuthorRss):
+    pass

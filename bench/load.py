@@ -88,7 +88,8 @@ def server_env(args):
     return env
 
 
-def wait_for(url, timeout=60):
+def wait_for(url, timeout=60, log="bench/out/load-gunicorn.log"):
+    """Wait until ``url`` answers 200 (the server under test is up), or stop the run."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -97,7 +98,7 @@ def wait_for(url, timeout=60):
                     return
         except OSError:
             time.sleep(0.5)
-    sys.exit(f"the server did not answer {url} within {timeout} s; see bench/out/load-gunicorn.log")
+    sys.exit(f"the server did not answer {url} within {timeout} s; see {log}")
 
 
 def start_wrk(base, paths, connections, duration, seed, workdir):

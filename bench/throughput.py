@@ -31,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import OUT, PROJECT, machine, setup_django  # noqa: E402
+from bench.load import wait_for  # noqa: E402
 
 PAGES = ("article", "home", "section", "author")
 PROXY_HEADER = ("X-Forwarded-Proto", "https")
@@ -132,17 +133,6 @@ def count_queries(paths):
     return counts
 
 
-def wait_for(url, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    sys.exit(f"the server did not answer {url} within {timeout} s; see bench/out/gunicorn.log")
 
 
 def drain(base, workers):
@@ -226,7 +216,7 @@ def main(argv=None):
         script_file.write(WRK_SCRIPT)
     results = {}
     try:
-        wait_for(base + "/healthz")
+        wait_for(base + "/healthz", log="bench/out/gunicorn.log")
         for path in paths.values():
             # Every worker fills its floor and its cache before anything is timed.
             for _ in range(4 * args.workers):
