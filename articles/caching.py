@@ -1,16 +1,26 @@
 """Caching of public pages: shared caches and our own cache may keep them, staff pages never.
 
-A page is cached under a key made from its path and the state of the article table: the
-newest ``updated_at`` (every save bumps it, so any change to any article makes new keys)
-and the time of the next scheduled story. Lifetimes are capped at
-that time, so a cached list never hides a scheduled story once it is due.
+A page is cached under a key made from its path and the *site state*: a token that every
+write to published content replaces, and the time of the next scheduled story. Lifetimes
+are capped at that time, so a cached list never hides a scheduled story once it is due.
+
+The state itself lives in the cache, so a page served from the cache reads nothing from
+the database. Every write path replaces it: model saves and deletes (signals), the
+article queryset's bulk writes (``articles.signals.content_changed``), again once the
+transaction commits. A per-process cache (the local-memory default) cannot hear another
+process's writes, so there the state is trusted for a few seconds only; with a shared
+cache (Redis in production) it lives as long as a page.
 """
 
 import hashlib
 import math
+import uuid
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
@@ -22,22 +32,75 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from .models import Article, Status
+from .signals import content_changed
 
 MAX_AGE = 60  # seconds: short, because a correction or a take-down must reach readers soon
+# How long a process-local cache may trust the state another process may have replaced.
+LOCAL_STATE_SECONDS = 2
+STATE_KEY = "site-state"
 KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Content-Language", "X-Robots-Tag")
 
 
 def site_state(now):
-    """When articles last changed, and the next scheduled time: two reads served by indexes,
-    so their cost does not grow with the archive. (A hard delete is seen when cached pages
-    expire, within MAX_AGE.)"""
+    """The state pages are cached under: ``token``, ``changed`` and ``next_due``.
+
+    Read from the cache; on a miss (after a write, or when the next scheduled story is
+    due) made afresh from two reads served by indexes, with a new token.
+    """
+    state = cache.get(STATE_KEY)
+    if state is None or (state["next_due"] is not None and state["next_due"] <= now):
+        state = _read_state(now)
+        cache.set(STATE_KEY, state, _state_lifetime(state, now))
+    return state
+
+
+def _read_state(now):
     newest = Article.objects.order_by("-updated_at").values_list("updated_at", flat=True)
     due = (
         Article.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
         .order_by("published_at")
         .values_list("published_at", flat=True)
     )
-    return {"changed": newest.first(), "next_due": due.first()}
+    return {"token": uuid.uuid4().hex, "changed": newest.first(), "next_due": due.first()}
+
+
+def _state_lifetime(state, now):
+    local = settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    return min(LOCAL_STATE_SECONDS if local else MAX_AGE, lifetime(state, now))
+
+
+def forget_site_state(**kwargs):
+    """Content changed: pages made from here on get new keys. Again after the commit, so a
+    page made from what was read before the commit is not kept under the new state."""
+    cache.delete(STATE_KEY)
+    transaction.on_commit(lambda: cache.delete(STATE_KEY), robust=True)
+
+
+# What readers see is made of these; a write to any of them changes pages.
+PUBLIC_MODELS = ("Article", "Byline", "Correction", "Author", "Section", "Tag", "Photo",
+                 "Credit", "Rendition", "ArticleRedirect")
+
+
+def connect_signals():
+    from django.apps import apps
+
+    for name in PUBLIC_MODELS:
+        model = apps.get_model("articles", name)
+        for signal in (post_save, post_delete):
+            signal.connect(forget_site_state, sender=model, dispatch_uid=f"site-state-{name}")
+    m2m_changed.connect(forget_site_state, sender=Article.tags.through,
+                        dispatch_uid="site-state-article-tags")
+    content_changed.connect(forget_site_state, dispatch_uid="site-state-bulk")
+
+
+def site_fragment(name, make):
+    """A piece of every page (the section menu) made once per site state."""
+    key = f"fragment:{name}:{site_state(timezone.now())['token']}"
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        cache.set(key, value, MAX_AGE)
+    return value
 
 
 def lifetime(state, now):
@@ -71,8 +134,7 @@ def cached_page(view):
         max_age = lifetime(state, now)
         fingerprint = "|".join(
             # The host too: feeds and sitemaps write absolute URLs from it.
-            str(part) for part in (request.get_host(), request.get_full_path(),
-                                   state["changed"], state["next_due"])
+            str(part) for part in (request.get_host(), request.get_full_path(), state["token"])
         )
         key = "page:" + hashlib.sha256(fingerprint.encode()).hexdigest()
         stored = cache.get(key)
@@ -83,7 +145,8 @@ def cached_page(view):
             if hasattr(response, "render"):
                 response.render()
             if not response.has_header("ETag"):
-                response["ETag"] = quote_etag(key[5:37])
+                # From the bytes, so it stays the same across new states and processes.
+                response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
             if not response.has_header("Last-Modified") and state["changed"]:
                 response["Last-Modified"] = http_date(state["changed"].timestamp())
             headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}

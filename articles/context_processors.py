@@ -1,6 +1,13 @@
+from functools import partial
+
 from django.conf import settings
 
+from .caching import site_fragment
 from .models import Section
+
+
+def _menu():
+    return [{"name": s.name, "url": s.get_absolute_url()} for s in Section.objects.all()]
 
 
 def site(request):
@@ -8,6 +15,8 @@ def site(request):
     return {
         "site_name": settings.NEWSROOM["SITE_NAME"],
         "site_language": settings.NEWSROOM["LANGUAGE"],
-        # One queryset for header and footer: evaluated once, then its cache serves both.
-        "nav_sections": Section.objects.all(),
+        # Made once per site state: sections change rarely, and a hundred reverse() calls
+        # for the header and footer cost more than the rest of a small page. A callable,
+        # so pages without the menu (the admin) never ask for it.
+        "nav_sections": partial(site_fragment, "menu", _menu),
     }

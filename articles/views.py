@@ -1,17 +1,18 @@
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import F, Window
+from django.db.models import F, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import http_date
 
+from . import images, seo
 from . import search as article_search
-from . import seo
-from .caching import cached_page
-from .models import Article, ArticleRedirect, Author, Photo, Section, Status, Tag
+from .caching import cached_page, site_fragment
+from .models import Article, ArticleRedirect, Author, Section, Status, Tag
 from .richtext import embedded_photo_ids, expand_embeds
 
 PAGE_SIZE = 20
@@ -97,24 +98,52 @@ def search(request):
 
 
 def render_bodies(articles):
-    """Each article's body with photo embeds expanded, in one query for all their photos.
+    """Each article's body with photo embeds expanded.
 
-    Lead photos come in the same query, for articles that did not load theirs already.
+    The body's photos and the lead photos, with the renditions of all of them, come in
+    one query (``images.photos_with_renditions``), but for lead photos the caller loaded
+    with their renditions already (``for_display``); the lead photos' credits (for the
+    JSON-LD) in one more, unless prefetched too.
     """
-    lead_loaded = Article._meta.get_field("lead_photo").is_cached
-    leads = {a.lead_photo_id for a in articles if a.lead_photo_id and not lead_loaded(a)}
-    ids = {pk for a in articles for pk in embedded_photo_ids(a.body)} | leads
-    photos = Photo.objects.prefetch_related("credits", "renditions").in_bulk(ids) if ids else {}
+    ids = {pk for a in articles for pk in embedded_photo_ids(a.body)}
+    leads = {a.lead_photo_id for a in articles if a.lead_photo_id and not _lead_ready(a)}
+    photos = images.photos_with_renditions(ids | leads) if ids | leads else {}
     for article in articles:
         if article.lead_photo_id in leads:
             article.lead_photo = photos.get(article.lead_photo_id)
+    prefetch_related_objects([a.lead_photo for a in articles if a.lead_photo], "credits")
     # Without a lead photo, the body's first photo is in the first screen: load it at once.
     return [expand_embeds(a.body, photos, eager_first=not a.lead_photo_id) for a in articles]
 
 
-def render_body(article):
-    """The article body with its photo embeds expanded, in one query for all of them."""
-    return render_bodies([article])[0]
+def _lead_ready(article):
+    field = Article._meta.get_field("lead_photo")
+    return field.is_cached(article) and images.has_renditions_loaded(article.lead_photo)
+
+
+def article_parts(article, *, preview=False):
+    """The article's page, but for what changes by request: title, <head> tags, JSON-LD
+    and the article element.
+
+    Cached for the site state (``caching.site_fragment``): any write to public content
+    makes new ones, so they are as fresh as the page cache, and a request the page cache
+    misses (a new query string, say) still renders only the page around them.
+    """
+
+    def make():
+        article.load_for_page()
+        body = render_bodies([article])[0]
+        meta = seo.article_metadata(article)
+        context = {"article": article, "body": body, "meta": meta, "preview": preview}
+        return {
+            "title": meta["title"],
+            "json_ld": meta["json_ld"],
+            "head": render_to_string("includes/article_head.html", context),
+            "article": render_to_string("includes/article.html", context),
+        }
+
+    # A preview shows unsaved dates and unpublished text: never kept.
+    return make() if preview else site_fragment(f"article-{article.pk}", make)
 
 
 def _gone(request, article):
@@ -141,12 +170,7 @@ def detail(request, section, year, month, day, slug):
     response = render(
         request,
         "articles/detail.html",
-        {
-            "article": article,
-            "body": render_body(article),
-            "meta": seo.article_metadata(article),
-            "related": related[:RELATED],
-        },
+        {"article": article, "parts": article_parts(article), "related": related[:RELATED]},
     )
     response["Last-Modified"] = http_date(article.updated_at.timestamp())
     return response
@@ -163,8 +187,8 @@ def preview(request, pk):
         raise Http404("No such article")
     # Unsaved, for display only: a draft shows the date it would get if published now.
     article.published_at = article.published_at or timezone.now()
-    context = {"article": article, "body": render_body(article), "preview": True,
-               "meta": seo.article_metadata(article), "related": []}
+    context = {"article": article, "parts": article_parts(article, preview=True),
+               "preview": True, "related": []}
     response = render(request, "articles/detail.html", context)
     response["Cache-Control"] = "private, no-store"
     return response

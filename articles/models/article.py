@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..richtext import sanitize
+from ..signals import content_changed
 
 
 class Status(models.TextChoices):
@@ -16,6 +17,28 @@ class Status(models.TextChoices):
 
 
 class ArticleQuerySet(models.QuerySet):
+    # Writes that bypass Article.save() and delete() still announce themselves, so cached
+    # pages never outlive them (articles.caching).
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        content_changed.send(sender=self.model)
+        return rows
+
+    def delete(self):
+        result = super().delete()
+        content_changed.send(sender=self.model)
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        content_changed.send(sender=self.model)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        content_changed.send(sender=self.model)
+        return rows
+
     def published(self, now=None):
         """What readers may see. The one definition every public surface uses.
 
@@ -36,27 +59,25 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_page(self):
-        """One article's own page: its people, tags and corrections.
-
-        Its photos, the lead and the body's alike, are loaded together with the body
-        (``views.render_bodies``), so the page costs the same with one photo or ten.
+        """One article's page: the row with its section and lead photo, and whether it has
+        corrections. The rest (people, tags, corrections, photos) is loaded only when its
+        rendered parts are not cached (``Article.load_for_page``, ``views.article_parts``).
         """
-        return self.select_related("section").prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "tags",
-            "corrections",
+        return self.select_related("section", "lead_photo").annotate(
+            has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))
         )
 
     def latest(self):
         return self.order_by("-published_at", "-pk")
 
     def related_to(self, article):
-        """Others sharing a tag or the section with ``article``; tags come from its prefetch."""
-        tag_ids = [tag.pk for tag in article.tags.all()]
+        """Others sharing a tag or the section with ``article``, in one query."""
+        links = self.model.tags.through.objects
         # EXISTS, not a join: no DISTINCT over whole rows (bodies included), so the newest
         # few are read off the publication-date index however big the archive.
-        tagged = self.model.tags.through.objects.filter(
-            article_id=OuterRef("pk"), tag_id__in=tag_ids
+        tagged = links.filter(
+            article_id=OuterRef("pk"),
+            tag_id__in=links.filter(article_id=article.pk).values("tag_id"),
         )
         return self.filter(Q(section_id=article.section_id) | Exists(tagged)).exclude(
             pk=article.pk
@@ -207,6 +228,18 @@ class Article(models.Model):
         # Moving back to an earlier URL must not leave a redirect loop behind.
         ArticleRedirect.objects.filter(old_path=new_path).delete()
         ArticleRedirect.objects.update_or_create(old_path=old_path, defaults={"article": self})
+
+    def load_for_page(self):
+        """Load what the article's page shows of it, one query per kind of thing.
+
+        Corrections are rare: when ``for_page()`` found none, they are not asked for.
+        """
+        lookups = [models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                   "tags"]
+        if getattr(self, "has_corrections", True):
+            lookups.append("corrections")
+        models.prefetch_related_objects([self], *lookups)
+        return self
 
     @property
     def is_public(self):

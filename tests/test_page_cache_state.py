@@ -1,0 +1,110 @@
+"""The page cache's site state: kept in the cache, replaced by every write readers could see."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles import caching, images
+from articles.models import Article, Correction, Section
+from tests.factories import make_article, make_photo, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(client, url, n=[0]):  # noqa: B006 - a counter, so every URL is new to the page cache
+    n[0] += 1
+    return client.get(f"{url}?fresh={n[0]}").content.decode()
+
+
+def without_nonce(html):
+    return re.sub(r'nonce="[^"]*"', "", html)
+
+
+def test_a_served_page_reads_the_state_once_then_only_from_the_cache(
+    client, django_assert_num_queries
+):
+    article = make_article()
+    urls = ["/", article.section.get_absolute_url(), article.get_absolute_url()]
+    for url in urls:  # each page is made once; the state is read here, twice
+        client.get(url)
+    with django_assert_num_queries(0):
+        for url in urls:
+            assert client.get(url).status_code == 200
+
+
+def test_a_page_the_cache_misses_renders_around_the_cached_article(
+    client, django_assert_num_queries
+):
+    photo = make_photo()
+    images.ensure_renditions(photo)
+    article = make_article(lead_photo=photo, tags=[make_tag()])
+    first = fresh(client, article.get_absolute_url())
+    # Only the article row itself (is it still public, at this URL?) and related stories.
+    with django_assert_num_queries(2):
+        again = fresh(client, article.get_absolute_url())
+    assert without_nonce(again) == without_nonce(first)
+
+
+@pytest.mark.parametrize("change", ["save", "queryset update", "correction", "photo credit",
+                                    "section name", "tag removed"])
+def test_every_kind_of_write_reaches_the_next_page_at_once(client, change):
+    photo = make_photo(credit_line="Old Credit / Agency")
+    tag = make_tag(name="Elections")
+    article = make_article(headline="Old headline", lead_photo=photo, tags=[tag])
+    url = article.get_absolute_url()
+    before = fresh(client, url)
+    assert client.get(url).content.decode() == client.get(url).content.decode()
+    if change == "save":
+        article.headline = "New headline"
+        article.save()
+        expected = "New headline"
+    elif change == "queryset update":
+        Article.objects.filter(pk=article.pk).update(dek="A new standfirst")
+        expected = "A new standfirst"
+    elif change == "correction":
+        Correction.objects.create(article=article, text="An earlier version misspelt a name.")
+        expected = "An earlier version misspelt a name."
+    elif change == "photo credit":
+        photo.credit_line = "New Credit / Agency"
+        photo.save()
+        expected = "New Credit / Agency"
+    elif change == "section name":
+        Section.objects.filter(pk=article.section_id).update(name="Renamed desk")
+        Section.objects.get(pk=article.section_id).save()
+        expected = "Renamed desk"
+    else:
+        article.tags.remove(tag)
+        expected = None
+    for page in (client.get(url).content.decode(), fresh(client, url)):
+        assert page != before
+        if expected:
+            assert expected in page
+        else:
+            assert 'href="/tag/elections/"' not in page
+
+
+def test_a_scheduled_story_appears_when_due_although_nothing_was_written(client):
+    make_article()
+    due = timezone.now() + timedelta(seconds=30)
+    make_article(headline="Due soon", published_at=due)
+    client.get("/")
+    state = caching.site_state(timezone.now())
+    assert state["next_due"] == due
+    # Once the clock has passed it, the state is made afresh, with a new token.
+    later = caching.site_state(due + timedelta(seconds=1))
+    assert later["token"] != state["token"] and later["next_due"] is None
+
+
+def test_a_process_local_cache_trusts_the_state_briefly_a_shared_one_for_a_page_lifetime(
+    settings,
+):
+    now = timezone.now()
+    state = {"token": "t", "changed": now, "next_due": None}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert caching._state_lifetime(state, now) == caching.LOCAL_STATE_SECONDS
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+    assert caching._state_lifetime(state, now) == caching.MAX_AGE
+    soon = {**state, "next_due": now + timedelta(seconds=7)}
+    assert caching._state_lifetime(soon, now) == 7
