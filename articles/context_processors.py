@@ -1,5 +1,3 @@
-from functools import partial
-
 from django.conf import settings
 
 from .caching import site_fragment
@@ -7,7 +5,18 @@ from .models import Section
 
 
 def _menu():
-    return [{"name": s.name, "url": s.get_absolute_url()} for s in Section.objects.all()]
+    return [{"pk": s.pk, "name": s.name, "url": s.get_absolute_url()}
+            for s in Section.objects.all()]
+
+
+def section_menu():
+    """The site's sections in menu order, made once per site state."""
+    return site_fragment("menu", _menu)
+
+
+def menu_paths():
+    """The paths the menu links to: on those pages, an entry is marked as the current one."""
+    return {"/", *(entry["url"] for entry in section_menu())}
 
 
 def site(request):
@@ -18,5 +27,5 @@ def site(request):
         # Made once per site state: sections change rarely, and a hundred reverse() calls
         # for the header and footer cost more than the rest of a small page. A callable,
         # so pages without the menu (the admin) never ask for it.
-        "nav_sections": partial(site_fragment, "menu", _menu),
+        "nav_sections": section_menu,
     }

@@ -1,8 +1,7 @@
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import F, Window, prefetch_related_objects
-from django.db.models.functions import RowNumber
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -12,6 +11,7 @@ from django.utils.http import http_date
 from . import images, seo
 from . import search as article_search
 from .caching import cached_page, site_fragment
+from .context_processors import section_menu
 from .models import Article, ArticleRedirect, Author, Section, Status, Tag
 from .richtext import embedded_photo_ids, expand_embeds
 
@@ -34,18 +34,8 @@ def home(request):
         context["lead"] = lead = page.object_list[0]
         context["latest"] = page.object_list[1:]
         # The newest few of every section in one query, however many sections there are.
-        # Ranked on ids alone: ranking whole rows would sort every body in the archive.
-        newest = (
-            published.exclude(pk=lead.pk)
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=F("section_id"),
-                    order_by=[F("published_at").desc(), F("pk").desc()],
-                )
-            )
-            .filter(rank__lte=HOME_PER_SECTION)
-            .values("pk")
+        newest = published.exclude(pk=lead.pk).newest_in_each_section(
+            HOME_PER_SECTION, [entry["pk"] for entry in section_menu()]
         )
         ranked = (
             Article.objects.filter(pk__in=newest)
@@ -122,12 +112,14 @@ def _lead_ready(article):
 
 
 def article_parts(article, *, preview=False):
-    """The article's page, but for what changes by request: title, <head> tags, JSON-LD
-    and the article element.
+    """The article's page, but for what changes by request: title, <head> tags, JSON-LD,
+    the article element and related stories.
 
-    Cached for the site state (``caching.site_fragment``): any write to public content
-    makes new ones, so they are as fresh as the page cache, and a request the page cache
-    misses (a new query string, say) still renders only the page around them.
+    Cached for the site state (``caching.site_fragment``): any write to public content,
+    and the time of a scheduled story, make new ones, so they are as fresh as the page
+    cache; a request the page cache misses (a new query string, say) still reads the
+    article row, so its status and address are checked afresh, and renders only the page
+    around them.
     """
 
     def make():
@@ -135,7 +127,11 @@ def article_parts(article, *, preview=False):
         body = render_bodies([article])[0]
         meta = seo.article_metadata(article)
         context = {"article": article, "body": body, "meta": meta, "preview": preview}
+        related = [] if preview else (
+            Article.objects.published().related_to(article).select_related("section").latest()
+        )
         return {
+            "related": render_to_string("includes/related.html", {"related": related[:RELATED]}),
             "title": meta["title"],
             "json_ld": meta["json_ld"],
             "head": render_to_string("includes/article_head.html", context),
@@ -166,11 +162,8 @@ def detail(request, section, year, month, day, slug):
         raise Http404("No such article")
     if request.path != article.get_absolute_url():
         return HttpResponsePermanentRedirect(article.get_absolute_url())
-    related = Article.objects.published().related_to(article).select_related("section").latest()
     response = render(
-        request,
-        "articles/detail.html",
-        {"article": article, "parts": article_parts(article), "related": related[:RELATED]},
+        request, "articles/detail.html", {"article": article, "parts": article_parts(article)}
     )
     response["Last-Modified"] = http_date(article.updated_at.timestamp())
     return response
@@ -188,7 +181,7 @@ def preview(request, pk):
     # Unsaved, for display only: a draft shows the date it would get if published now.
     article.published_at = article.published_at or timezone.now()
     context = {"article": article, "parts": article_parts(article, preview=True),
-               "preview": True, "related": []}
+               "preview": True}
     response = render(request, "articles/detail.html", context)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -41,8 +41,8 @@ def test_a_page_the_cache_misses_renders_around_the_cached_article(
     images.ensure_renditions(photo)
     article = make_article(lead_photo=photo, tags=[make_tag()])
     first = fresh(client, article.get_absolute_url())
-    # Only the article row itself (is it still public, at this URL?) and related stories.
-    with django_assert_num_queries(2):
+    # Only the article row itself: is it still public, at this address?
+    with django_assert_num_queries(1):
         again = fresh(client, article.get_absolute_url())
     assert without_nonce(again) == without_nonce(first)
 
@@ -108,3 +108,17 @@ def test_a_process_local_cache_trusts_the_state_briefly_a_shared_one_for_a_page_
     assert caching._state_lifetime(state, now) == caching.MAX_AGE
     soon = {**state, "next_due": now + timedelta(seconds=7)}
     assert caching._state_lifetime(soon, now) == 7
+
+
+def test_the_cached_header_marks_the_current_section_and_keeps_no_search_query(client):
+    article = make_article()
+    section_url = article.section.get_absolute_url()
+    client.get("/")
+    on_section = client.get(section_url).content.decode()
+    assert f'<a href="{section_url}" aria-current="page">' in on_section
+    on_article = fresh(client, article.get_absolute_url())
+    assert "aria-current" not in on_article
+    found = client.get("/search/?q=%3Cb%3Ecouncil").content.decode()
+    assert 'value="&lt;b&gt;council"' in found
+    assert "council" not in client.get("/search/?q=").content.decode().split("<main")[0]
+
