@@ -94,13 +94,23 @@ def connect_signals():
 
 
 def site_fragment(name, make):
-    """A piece of every page (the section menu) made once per site state."""
-    key = f"fragment:{name}:{site_state(timezone.now())['token']}"
-    value = cache.get(key)
-    if value is None:
-        value = make()
-        cache.set(key, value, MAX_AGE)
-    return value
+    """A piece of pages (the section menu, an article's parts) made once per site state."""
+    return site_fragments([name], lambda missing: {name: make()})[name]
+
+
+def site_fragments(names, make):
+    """Many pieces at once: {name: value}, from one cache read; ``make(missing)`` returns
+    {name: value} for the names the cache did not have, and they are kept."""
+    token = site_state(timezone.now())["token"]
+    keys = {name: f"fragment:{name}:{token}" for name in names}
+    found = cache.get_many(keys.values())
+    values = {name: found[key] for name, key in keys.items() if key in found}
+    missing = [name for name in names if name not in values]
+    if missing:
+        made = make(missing)
+        cache.set_many({keys[name]: value for name, value in made.items()}, MAX_AGE)
+        values.update(made)
+    return values
 
 
 def lifetime(state, now):

@@ -5,7 +5,7 @@ from .models import Section
 
 
 def _menu():
-    return [{"pk": s.pk, "name": s.name, "url": s.get_absolute_url()}
+    return [{"pk": s.pk, "name": s.name, "slug": s.slug, "url": s.get_absolute_url()}
             for s in Section.objects.all()]
 
 

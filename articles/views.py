@@ -1,18 +1,19 @@
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 
 from . import images, seo
 from . import search as article_search
-from .caching import cached_page, site_fragment
+from .caching import cached_page, site_fragment, site_fragments
 from .context_processors import section_menu
-from .models import Article, ArticleRedirect, Author, Section, Status, Tag
+from .models import Article, ArticleRedirect, Author, Byline, Section, Status, Tag
 from .richtext import embedded_photo_ids, expand_embeds
 
 PAGE_SIZE = 20
@@ -21,59 +22,111 @@ HOME_PER_SECTION = 4
 RELATED = 4
 
 
-def _page(request, queryset, size=PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+class ListPaginator(Paginator):
+    """Counts a list once per site state: the count changes only when content does, and
+    at archive scale it costs more than the page of ids it is shown beside."""
+
+    def __init__(self, object_list, per_page, name):
+        super().__init__(object_list, per_page)
+        self.name = name
+
+    @cached_property
+    def count(self):
+        return site_fragment(f"count:{self.name}", lambda: Paginator.count.func(self))
+
+
+def _page(request, queryset, name, size=PAGE_SIZE):
+    return ListPaginator(queryset, size, name).get_page(request.GET.get("page"))
 
 
 @cached_page
 def home(request):
     published = Article.objects.published()
-    page = _page(request, published.for_display().latest(), HOME_LATEST)
+    page = _page(request, published.latest().values_list("pk", flat=True), "home", HOME_LATEST)
     context = {"page_obj": page, "lead": None, "by_section": []}
     if page.number == 1 and page.object_list:
-        context["lead"] = lead = page.object_list[0]
-        context["latest"] = page.object_list[1:]
-        # The newest few of every section in one query, however many sections there are.
-        newest = published.exclude(pk=lead.pk).newest_in_each_section(
-            HOME_PER_SECTION, [entry["pk"] for entry in section_menu()]
-        )
-        ranked = (
-            Article.objects.filter(pk__in=newest)
-            .for_display()
-            .order_by("section__order", "section__name", "section_id", "-published_at", "-pk")
-        )
+        lead, *latest = page.object_list
+        context["lead"] = render_cards([lead], "includes/lead_story.html")[0]
+        context["latest"] = render_cards(latest, compact=True, level=3)
+        sections = {entry["pk"]: entry for entry in section_menu()}
+        ranked = site_fragment(f"home-sections:{lead}", lambda: _newest_by_section(lead, sections))
+        cards = iter(render_cards([pk for pk, _ in ranked], hide_section=True, level=3))
         context["by_section"] = [
-            (articles[0].section, articles)
-            for articles in (list(group) for _, group in groupby(ranked, lambda a: a.section_id))
+            (sections[section_id], [next(cards) for _ in group])
+            for section_id, group in groupby(ranked, lambda row: row[1])
         ]
     else:
-        context["latest"] = page.object_list
+        context["latest"] = render_cards(page.object_list)
     return render(request, "articles/home.html", context)
+
+
+def _newest_by_section(lead, sections):
+    """(id, section id) of the newest few of every section, but ``lead``, in menu order."""
+    # One query, however many sections there are.
+    newest = (
+        Article.objects.published().exclude(pk=lead)
+        .newest_in_each_section(HOME_PER_SECTION, sections)
+    )
+    return list(
+        Article.objects.filter(pk__in=newest)
+        .order_by("section__order", "section__name", "section_id", "-published_at", "-pk")
+        .values_list("pk", "section_id")
+    )
+
+
+def _list_page(request, template, articles, context, name, **card_options):
+    """A section, author or tag page: a page of ``articles`` as cards."""
+    page = _page(request, articles.latest().values_list("pk", flat=True), name)
+    cards = render_cards(page.object_list, **card_options)
+    return render(request, template, {**context, "page_obj": page, "cards": cards})
 
 
 @cached_page
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    articles = Article.objects.published().filter(section=section).for_display().latest()
-    return render(
-        request, "articles/section.html", {"section": section, "page_obj": _page(request, articles)}
-    )
+    articles = Article.objects.published().filter(section=section)
+    return _list_page(request, "articles/section.html", articles, {"section": section},
+                      f"section-{section.pk}", hide_section=True)
 
 
 @cached_page
 def author(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
-    articles = Article.objects.published().filter(bylines__author=author).for_display().latest()
-    return render(
-        request, "articles/author.html", {"author": author, "page_obj": _page(request, articles)}
-    )
+    articles = Article.objects.published().filter(bylines__author=author)
+    return _list_page(request, "articles/author.html", articles, {"author": author},
+                      f"author-{author.pk}", level=3)
 
 
 @cached_page
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = Article.objects.published().filter(tags=tag).for_display().latest()
-    return render(request, "articles/tag.html", {"tag": tag, "page_obj": _page(request, articles)})
+    articles = Article.objects.published().filter(tags=tag)
+    return _list_page(request, "articles/tag.html", articles, {"tag": tag}, f"tag-{tag.pk}")
+
+
+def render_cards(ids, template="includes/article_card.html", **options):
+    """The card of each article of ``ids``, rendered with ``options``, made once per site
+    state.
+
+    A list page reads only ids; the articles whose cards are not cached are loaded (with
+    their bylines and lead photo renditions: one query each for them all) and rendered.
+    So a list page the page cache misses costs its count, its ids and one cache read.
+    """
+    variant = ",".join([template, *(f"{k}={v}" for k, v in sorted(options.items()))])
+    by_name = {f"card:{variant}:{pk}": pk for pk in ids}
+
+    def make(missing):
+        articles = Article.objects.for_cards().in_bulk([by_name[name] for name in missing])
+        todo = list(articles.values())
+        prefetch_related_objects(
+            todo, Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+        prefetch_related_objects([a.lead_photo for a in todo if a.lead_photo], "renditions")
+        return {name: render_to_string(template, {"article": articles[by_name[name]], **options})
+                for name in missing}
+
+    cards = site_fragments(list(by_name), make)
+    return [cards[name] for name in by_name]
 
 
 @cached_page
@@ -82,7 +135,7 @@ def search(request):
     page = None
     if query:
         results = article_search.search(Article.objects.published().for_display(), query)
-        page = _page(request, results)
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
         article_search.add_snippets(list(page), query)
     return render(request, "articles/search.html", {"query": query, "page_obj": page})
 

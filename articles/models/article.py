@@ -52,19 +52,25 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_display(self):
         """Load everything a list shows about each article in a fixed number of queries."""
-        return self.select_related("section", "lead_photo").prefetch_related(
+        return self.select_related("section", "lead_photo").defer("search_vector").prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             "tags",
             "lead_photo__credits",
             "lead_photo__renditions",
         )
 
+    def for_cards(self):
+        """Articles to render as cards (``views.render_cards`` loads their bylines and
+        renditions): no body, no search document."""
+        return self.select_related("section", "lead_photo").defer("body", "search_vector")
+
     def for_page(self):
         """One article's page: the row with its section and lead photo, and whether it has
         corrections. The rest (people, tags, corrections, photos) is loaded only when its
         rendered parts are not cached (``Article.load_for_page``, ``views.article_parts``).
         """
-        return self.select_related("section", "lead_photo").annotate(
+        # The search document is the largest column and no page shows it.
+        return self.select_related("section", "lead_photo").defer("search_vector").annotate(
             has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))
         )
 
