@@ -12,6 +12,7 @@ process's writes, so there the state is trusted for a few seconds only; with a s
 cache (Redis in production) it lives as long as a page.
 """
 
+import contextvars
 import hashlib
 import math
 import uuid
@@ -38,6 +39,9 @@ MAX_AGE = 60  # seconds: short, because a correction or a take-down must reach r
 # How long a process-local cache may trust the state another process may have replaced.
 LOCAL_STATE_SECONDS = 2
 STATE_KEY = "site-state"
+# The state a page is being made for, and the pieces already fetched for it: they are
+# all kept under the same state, and a piece asked for twice (the menu) is read once.
+_rendering = contextvars.ContextVar("site_state", default=None)
 KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Content-Language", "X-Robots-Tag")
 
 
@@ -101,15 +105,16 @@ def site_fragment(name, make):
 def site_fragments(names, make):
     """Many pieces at once: {name: value}, from one cache read; ``make(missing)`` returns
     {name: value} for the names the cache did not have, and they are kept."""
-    token = site_state(timezone.now())["token"]
-    keys = {name: f"fragment:{name}:{token}" for name in names}
-    found = cache.get_many(keys.values())
-    values = {name: found[key] for name, key in keys.items() if key in found}
-    missing = [name for name in names if name not in values]
+    state, seen = _rendering.get() or (site_state(timezone.now()), {})
+    keys = {name: f"fragment:{name}:{state['token']}" for name in names}
+    found = cache.get_many([key for key in keys.values() if key not in seen])
+    values = {name: seen.get(key, found.get(key)) for name, key in keys.items()}
+    missing = [name for name, value in values.items() if value is None]
     if missing:
         made = make(missing)
         cache.set_many({keys[name]: value for name, value in made.items()}, MAX_AGE)
         values.update(made)
+    seen.update((keys[name], value) for name, value in values.items())
     return values
 
 
@@ -149,7 +154,11 @@ def cached_page(view):
         key = "page:" + hashlib.sha256(fingerprint.encode()).hexdigest()
         stored = cache.get(key)
         if stored is None:
-            response = view(request, *args, **kwargs)
+            rendering = _rendering.set((state, {}))
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                _rendering.reset(rendering)
             if response.status_code != 200:
                 return make_public(response, max_age)
             if hasattr(response, "render"):

@@ -16,6 +16,7 @@ Prints a Markdown table and writes bench/out/throughput.json.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import secrets
@@ -105,14 +106,18 @@ def choose_pages():
     }, {"section_articles": section.n, "author_bylines": author.n}
 
 
-def count_queries(paths):
-    """Queries per request in-process: a cache miss, a hit, and a cache-busted request.
+DUMMY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
-    The busted request must cost what a miss costs; otherwise the "uncached" load would
-    be served from the cache and the run stops.
+
+def count_queries(paths):
+    """Queries per request in-process: a cache miss, a hit, a cache-busted request, and a
+    request with nothing cached at all (``cold``).
+
+    The busted request must cost more than a hit; otherwise the "uncached" load would
+    be served from the page cache and the run stops.
     """
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     client = Client(headers={"x-forwarded-proto": "https"})
@@ -129,6 +134,9 @@ def count_queries(paths):
             row[label] = len(queries)
         if row["busted"] <= row["hit"]:
             sys.exit(f"{path}: a cache-busted request did not miss the cache ({row})")
+        with override_settings(CACHES=DUMMY_CACHE), CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        row["cold"] = len(queries)
         counts[name] = row
     return counts
 
@@ -186,7 +194,7 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--max-requests", type=int, default=0)
     parser.add_argument("--pages", default=",".join(PAGES))
-    parser.add_argument("--modes", default="cached,uncached")
+    parser.add_argument("--modes", default="cached,uncached,cold")
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to the PostgreSQL database holding the archive.")
@@ -205,52 +213,23 @@ def main(argv=None):
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=PROJECT, env=env, check=True,
     )
-    log = open(OUT / "gunicorn.log", "w")  # noqa: SIM115 - open for the server's lifetime
-    server = subprocess.Popen(
-        [str(PROJECT / ".venv/bin/gunicorn"), "-c", "newsroom/gunicorn.conf.py",
-         "newsroom.wsgi"],
-        cwd=PROJECT, env=env, stdout=log, stderr=log, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{args.port}"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script_file:
         script_file.write(WRK_SCRIPT)
+    modes = args.modes.split(",")
     results = {}
     try:
-        wait_for(base + "/healthz", log="bench/out/gunicorn.log")
-        for path in paths.values():
-            # Every worker fills its floor and its cache before anything is timed.
-            for _ in range(4 * args.workers):
-                status, page = fetch(base + path)
-                floor_status, floor = fetch(base + "/_bench/floor" + path)
-            if status != 200 or floor_status != 200 or abs(len(page) - len(floor)) > 64:
-                sys.exit(f"{path}: page {status} ({len(page)} B), floor {floor_status} "
-                         f"({len(floor)} B): the floor does not serve the page's bytes")
-        for mode in args.modes.split(","):
-            for name, path in paths.items():
-                runs = {"page": [], "floor": []}
-                for round_ in range(args.rounds):
-                    order = ("page", "floor") if round_ % 2 == 0 else ("floor", "page")
-                    for target in order:
-                        url = base + (path if target == "page" else "/_bench/floor" + path)
-                        runs[target].append(wrk(
-                            url, duration=args.duration, connections=args.connections,
-                            bust=mode == "uncached", script=script_file.name,
-                        ))
-                        drain(base, args.workers)
-                page, floor = summarise(runs["page"]), summarise(runs["floor"])
-                results[f"{name}/{mode}"] = {
-                    "path": path, "mode": mode, "page": page, "floor": floor,
-                    "ratio": page["rps"] / floor["rps"] if floor["rps"] else float("nan"),
-                    "runs": runs,
-                }
-                print(f"{name:8} {mode:9} page {page['rps']:7.1f} req/s "
-                      f"p50 {page['p50_ms']:6.1f} ms p99 {page['p99_ms']:6.1f} ms | floor "
-                      f"{floor['rps']:7.1f} req/s p50 {floor['p50_ms']:6.1f} ms | "
-                      f"ratio {results[f'{name}/{mode}']['ratio']:.2f}", flush=True)
+        # cached and uncached against one server; cold against one that keeps nothing.
+        for group, server_modes in (("cache", [m for m in modes if m != "cold"]),
+                                    ("no cache", [m for m in modes if m == "cold"])):
+            if not server_modes:
+                continue
+            group_env = dict(env, CACHE_URL="dummycache://") if group == "no cache" else env
+            with serve(group_env, args, paths) as base:
+                for mode in server_modes:
+                    for name, path in paths.items():
+                        results[f"{name}/{mode}"] = measure(base, name, path, mode, args,
+                                                            script_file.name)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
         os.unlink(script_file.name)
 
     report = {
@@ -264,6 +243,55 @@ def main(argv=None):
     print(markdown(report))
 
 
+@contextlib.contextmanager
+def serve(env, args, paths):
+    """gunicorn with ``env``, every worker's floor and cache filled, until the block ends."""
+    log = open(OUT / "gunicorn.log", "a")  # noqa: SIM115 - open for the server's lifetime
+    server = subprocess.Popen(
+        [str(PROJECT / ".venv/bin/gunicorn"), "-c", "newsroom/gunicorn.conf.py",
+         "newsroom.wsgi"],
+        cwd=PROJECT, env=env, stdout=log, stderr=log, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        wait_for(base + "/healthz", log="bench/out/gunicorn.log")
+        for path in paths.values():
+            # Every worker fills its floor and its cache before anything is timed.
+            for _ in range(4 * args.workers):
+                status, page = fetch(base + path)
+                floor_status, floor = fetch(base + "/_bench/floor" + path)
+            if status != 200 or floor_status != 200 or abs(len(page) - len(floor)) > 64:
+                sys.exit(f"{path}: page {status} ({len(page)} B), floor {floor_status} "
+                         f"({len(floor)} B): the floor does not serve the page's bytes")
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+
+
+def measure(base, name, path, mode, args, script):
+    """Rounds of the page and its floor in turn (the order flips every round)."""
+    runs = {"page": [], "floor": []}
+    for round_ in range(args.rounds):
+        order = ("page", "floor") if round_ % 2 == 0 else ("floor", "page")
+        for target in order:
+            url = base + (path if target == "page" else "/_bench/floor" + path)
+            runs[target].append(wrk(
+                url, duration=args.duration, connections=args.connections,
+                bust=mode != "cached", script=script,
+            ))
+            drain(base, args.workers)
+    page, floor = summarise(runs["page"]), summarise(runs["floor"])
+    ratio = page["rps"] / floor["rps"] if floor["rps"] else float("nan")
+    print(f"{name:8} {mode:9} page {page['rps']:7.1f} req/s "
+          f"p50 {page['p50_ms']:6.1f} ms p99 {page['p99_ms']:6.1f} ms | floor "
+          f"{floor['rps']:7.1f} req/s p50 {floor['p50_ms']:6.1f} ms | ratio {ratio:.2f}",
+          flush=True)
+    return {"path": path, "mode": mode, "page": page, "floor": floor, "ratio": ratio,
+            "runs": runs}
+
+
 def markdown(report):
     lines = [
         "| page | mode | req/s | p50 ms | p99 ms | floor req/s | floor p50 ms | floor p99 ms "
@@ -273,7 +301,7 @@ def markdown(report):
     for key, r in report["results"].items():
         name = key.split("/")[0]
         q = report["queries"][name]
-        queries = q["hit"] if r["mode"] == "cached" else q["busted"]
+        queries = {"cached": q["hit"], "uncached": q["busted"], "cold": q["cold"]}[r["mode"]]
         page, floor = r["page"], r["floor"]
         if not page["requests"]:
             lines.append(f"| {name} `{r['path']}` | {r['mode']} | 0 (no answer within the run) "
