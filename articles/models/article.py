@@ -95,13 +95,14 @@ class ArticleQuerySet(models.QuerySet):
         return ranked.filter(rank__lte=count).values("pk")
 
     def related_to(self, article):
-        """Others sharing a tag or the section with ``article``, in one query."""
-        links = self.model.tags.through.objects
+        """Others sharing a tag or the section with ``article``; tags come from its prefetch."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
         # EXISTS, not a join: no DISTINCT over whole rows (bodies included), so the newest
-        # few are read off the publication-date index however big the archive.
-        tagged = links.filter(
-            article_id=OuterRef("pk"),
-            tag_id__in=links.filter(article_id=article.pk).values("tag_id"),
+        # few are read off the publication-date index however big the archive. The tag
+        # ids are given as values: as a subquery, PostgreSQL would first collect every
+        # article sharing any of them (thousands) instead of testing the newest few.
+        tagged = self.model.tags.through.objects.filter(
+            article_id=OuterRef("pk"), tag_id__in=tag_ids
         )
         return self.filter(Q(section_id=article.section_id) | Exists(tagged)).exclude(
             pk=article.pk
