@@ -4,13 +4,15 @@
     .venv/bin/python bench/import_throughput.py --databases sqlite --sizes 1000 --wxr 1000
 
 Each run starts from a fresh, migrated, empty database (SQLite in bench/out/, or the
-PostgreSQL database newsroom_importers_bench, dropped and created again) and imports in
-a separate process, so its peak resident memory (ru_maxrss) is that run's alone. By
-default: 1,000 and 10,000 plain-text files and WXR files of 1,000 and 10,000 posts. The
-inputs are generated, seeded, under bench/out/import/: plain-text articles in the
-documented format (headline, date, one to three authors, a captioned lead photo,
-paragraphs and a subhead) and a WXR 1.2 file of posts with categories, tags, captions
-and a shortcode. Query logging is off in the importing process, as in production.
+PostgreSQL database newsroom_importers_bench, dropped and created again; ``--db-name`` or
+BENCH_IMPORT_DB names another for both, so that runs on one server do not drop each
+other's database) and imports in a separate process, so its peak resident memory
+(ru_maxrss) is that run's alone. By default: 1,000 and 10,000 plain-text files and WXR
+files of 1,000 and 10,000 posts. The inputs are generated, seeded, under
+bench/out/import/: plain-text articles in the documented format (headline, date, one to
+three authors, a captioned lead photo, paragraphs and a subhead) and a WXR 1.2 file of
+posts with categories, tags, captions and a shortcode. Query logging is off in the
+importing process, as in production.
 """
 
 import argparse
@@ -31,7 +33,7 @@ from bench import OUT, PROJECT, machine  # noqa: E402
 
 DATA = OUT / "import"
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DB = "newsroom_importers_bench"
+DB_NAME = os.environ.get("BENCH_IMPORT_DB", "")
 WORDS = [
     "harbour", "council", "ferry", "night", "vote", "budget", "school", "river", "bridge",
     "market", "police", "court", "storm", "tide", "water", "housing", "transport", "museum",
@@ -139,19 +141,20 @@ def write_wxr(path, count):
         out.write("</channel>\n</rss>\n")
 
 
-def fresh_database(kind):
+def fresh_database(kind, name=DB_NAME):
     """A migrated, empty database; returns its DATABASE_URL."""
     if kind == "sqlite":
-        path = OUT / "import" / "bench.sqlite3"
+        path = OUT / "import" / f"{name or 'bench'}.sqlite3"
         path.unlink(missing_ok=True)
         url = f"sqlite:///{path}"
     else:
         import psycopg
 
+        name = name or "newsroom_importers_bench"
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
-            conn.execute(f"CREATE DATABASE {PG_DB}")
-        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DB}"
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
         cwd=PROJECT, env={**os.environ, "DATABASE_URL": url}, check=True,
@@ -183,8 +186,8 @@ def child(path, media_root):
     }))
 
 
-def measure(kind, label, path):
-    url = fresh_database(kind)
+def measure(kind, label, path, name=DB_NAME):
+    url = fresh_database(kind, name)
     media = OUT / "import" / "media"
     result = subprocess.run(
         [sys.executable, __file__, "--child", str(path), str(media)],
@@ -203,6 +206,10 @@ def main():
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000])
     parser.add_argument("--wxr", nargs="+", type=int, default=[1000, 10000],
                         help="posts in each WXR file (0: none)")
+    parser.add_argument("--db-name", default=DB_NAME,
+                        help="the PostgreSQL database and SQLite file made anew for each run "
+                             "(default: $BENCH_IMPORT_DB, else newsroom_importers_bench and "
+                             "bench.sqlite3)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -220,7 +227,7 @@ def main():
     results = []
     for kind in args.databases:
         for label, path in workloads:
-            figures = measure(kind, label, path)
+            figures = measure(kind, label, path, args.db_name)
             results.append(figures)
             print(f"{kind:<9} {label:<32} {figures['articles']:>6} articles  "
                   f"{figures['seconds']:7.1f} s  {figures['rate']:6.0f}/s  "

@@ -35,6 +35,8 @@ ALT_LINE_MAX = 200
 CLOSING_PUNCTUATION = tuple(".!?:;…\"”’)")
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif")
 MAX_BYTES = 2 * 1024 * 1024
+# Control characters other than tab, newline, form feed and carriage return.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def decode(data, *, path=""):
@@ -48,7 +50,7 @@ def decode(data, *, path=""):
             text = data.decode("cp1252")
         except UnicodeDecodeError as exc:
             raise ParseError(f"not UTF-8 or cp1252 text ({exc.reason})", path=path) from exc
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\r\n\t\f")
+    controls = len(CONTROL_RE.findall(text, 0, 8192))
     if controls > 8:
         raise ParseError("this is a binary file, not a plain-text article", path=path)
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,18 +1,19 @@
 """Import articles from files and folders.
 
-Each item is saved in its own transaction: a bad item is reported (file, line, reason)
-and the run goes on. The exit status is non-zero when any item failed. Re-running is
-safe: the same source and external id updates the article instead of copying it.
+Items are written in batches (``--batch-size`` per transaction), each item in a savepoint
+of its own: a bad item is reported (file, line, reason) and rolled back alone, and the
+run goes on. The exit status is non-zero when any item failed. Re-running is safe: the
+same source and external id updates the article instead of copying it.
 """
 
 import sys
-from functools import partial
+from collections import deque
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importers import FORMATS, ParseError, detect_format, save_parsed
-from articles.importers.base import Lookups
+from articles.importers import FORMATS, ParseError, detect_format
+from articles.importers.base import BATCH_SIZE, Batch
 from articles.models import Status
 
 # Beside articles in a folder: their photos and notes, which are not items to import.
@@ -110,50 +111,89 @@ class Command(BaseCommand):
         parser.add_argument(
             "--include-pages", action="store_true", help="Also import WordPress pages."
         )
+        parser.add_argument(
+            "--batch-size", type=int, default=BATCH_SIZE,
+            help="Articles written per transaction (default: %(default)s).",
+        )
 
     def handle(self, *args, paths, **options):
         files = collect(paths, options["format"])
-        report = Report(self.stdout, self.stderr)
+        report = self.report = Report(self.stdout, self.stderr)
         progress = self.progress = Progress(self.stderr, len(files))
-        self.lookups = Lookups()
+        self.batch = Batch(
+            status=options["status"], section=options["section"], dry_run=options["dry_run"],
+            size=options["batch_size"],
+        )
+        # Reports wait here until the items before them are written, so they come in order.
+        self.waiting = deque()
         reader_options = {
             "media_root": options["media_root"], "include_pages": options["include_pages"],
         }
-        for path in files:
-            self.import_file(path, options, reader_options, report)
-            progress.advance()
+        try:
+            for path in files:
+                self.import_file(path, options, reader_options)
+                progress.advance()
+        except Exception:
+            # What was read before the run broke off lands, as it would have item by item.
+            self.written(self.batch.flush())
+            raise
+        self.written(self.batch.flush())
         prefix = "Dry run, nothing written: " if options["dry_run"] else ""
         self.stdout.write(prefix + report.summary())
         if report.counts["failed"]:
             sys.stdout.flush()
             raise CommandError(f"{report.counts['failed']} item(s) failed; see above.")
 
-    def import_file(self, path, options, reader_options, report):
+    def import_file(self, path, options, reader_options):
         try:
             fmt = options["format"] if options["format"] != "auto" else detect_format(path)
             items = FORMATS[fmt].read(path, **reader_options)
             for item in items:
-                self.import_item(item, path, options, report)
+                self.import_item(item, path, options)
         except ParseError as error:
-            report.item("failed", location(error.path, path, error.line), error.reason)
+            self.failed(location(error.path, path, error.line), error.reason)
         except (OSError, ValueError) as error:
-            report.item("failed", str(path), str(error))
+            self.failed(str(path), str(error))
 
-    def import_item(self, item, path, options, report):
+    def import_item(self, item, path, options):
         self.progress.item()
         if isinstance(item, ParseError):
-            report.item("failed", location(item.path, path, item.line), item.reason)
+            self.failed(location(item.path, path, item.line), item.reason)
             return
         where = location(item.origin, path, item.line)
-        # Our own export restores itself (see importers/jsonfmt.py); all else is parsed.
-        save = (item.save if hasattr(item, "save")
-                else partial(save_parsed, item, lookups=self.lookups))
+        if not hasattr(item, "save"):
+            self.waiting.append((where, item))
+            self.written(self.batch.add(item))
+            return
+        # Our own export restores itself (see importers/jsonfmt.py), after what came before.
+        self.written(self.batch.flush())
         try:
-            outcome = save(
+            outcome = item.save(
                 status=options["status"], section=options["section"], dry_run=options["dry_run"],
             )
         except Exception as error:  # one bad item must not stop the run; it is reported
-            report.item("failed", where, f"{type(error).__name__}: {error}")
-            return
-        notes = f"  ({'; '.join(item.notes)})" if item.notes else ""
-        report.item(outcome.action, where, item.headline + notes)
+            outcome = error
+        self.waiting.append((where, item))
+        self.written([(item, outcome)])
+
+    def failed(self, where, reason):
+        self.waiting.append((where, reason))
+        self.written([])
+
+    def written(self, results):
+        """Report, in order, every waiting item whose outcome is now known."""
+        outcomes = {id(item): outcome for item, outcome in results}
+        while self.waiting:
+            where, item = self.waiting[0]
+            if isinstance(item, str):
+                self.report.item("failed", where, item)
+            elif id(item) in outcomes:
+                outcome = outcomes[id(item)]
+                if isinstance(outcome, Exception):
+                    self.report.item("failed", where, f"{type(outcome).__name__}: {outcome}")
+                else:
+                    notes = f"  ({'; '.join(item.notes)})" if item.notes else ""
+                    self.report.item(outcome.action, where, item.headline + notes)
+            else:
+                return
+            self.waiting.popleft()
