@@ -5,7 +5,8 @@
 
 Logs in a user of the Editor group (created once: "bench-editor") and times GET
 requests through the whole stack in-process with production settings: the first page,
-a deep page, a status filter, a section filter and a search. Each URL runs once
+a deep page, a status filter, a section filter, a headline search, the author filter and
+a name search (both for the most credited author) and "my articles". Each URL runs once
 unmeasured, then ``--repeat`` times; the query count is that of the last request
 (CaptureQueriesContext). Writes bench/out/admin.json and prints a Markdown table.
 """
@@ -41,21 +42,30 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args(argv)
     setup_production_django()
+    from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from articles.models import Article, Section
+    from articles.models import Article, Author, Section
 
+    # Production settings serve static files through the hashed manifest, which the
+    # admin's pages need to render at all.
+    call_command("collectstatic", "--noinput", verbosity=0)
     client = Client(headers={"x-forwarded-proto": "https"})
     client.force_login(editor())
     section = Section.objects.order_by("order").first()
+    author = Author.objects.annotate(n=Count("bylines")).order_by("-n", "pk").first()
     urls = {
         "first page": CHANGELIST,
         "page 200": f"{CHANGELIST}?p=200",
         "in review": f"{CHANGELIST}?state=review",
         "a section": f"{CHANGELIST}?section__id__exact={section.pk}",
         "search": f"{CHANGELIST}?q=budget",
+        "an author": f"{CHANGELIST}?authors__id__exact={author.pk}",
+        "author search": f"{CHANGELIST}?q={author.name.split()[-1]}",
+        "my articles": f"{CHANGELIST}?mine=yes",
     }
     rows, report = [], {}
     for label, url in urls.items():
