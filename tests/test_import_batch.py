@@ -113,6 +113,24 @@ def test_an_item_a_bulk_write_refuses_is_retried_alone_and_reported():
     assert Photo.objects.count() == 2 and Author.objects.count() == 1
 
 
+def test_what_was_read_before_a_run_breaks_off_still_lands(tmp_path, monkeypatch):
+    from articles.importers import plaintext
+
+    read = plaintext.read
+
+    def read_until_the_third(path, **options):
+        if path.name == "story-003.txt":
+            raise RuntimeError("the disk went away")
+        return read(path, **options)
+
+    monkeypatch.setattr(plaintext, "read", read_until_the_third)
+    with pytest.raises(RuntimeError):
+        run_import(folder_of(tmp_path, "in", [1, 2, 3, 4]))
+    assert sorted(Article.objects.values_list("external_id", flat=True)) == [
+        "story-001", "story-002",
+    ]
+
+
 def test_a_batch_of_one_writes_each_item_in_its_own_transaction(tmp_path):
     out, err, failed = run_import(folder_of(tmp_path, "in", [1, 2, 3]), batch_size=1)
     assert failed is None, err
