@@ -1,6 +1,10 @@
+import re
+from datetime import timedelta
+
 import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
+from django.utils import timezone
 
 from tests.factories import make_article
 
@@ -107,3 +111,66 @@ def test_results_show_the_matching_passage_highlighted_and_escaped(client):
     html = client.get("/search/?q=council").content.decode()
     assert "<mark>council</mark>" in html
     assert "Fish &amp; chips were served" in html
+
+
+def test_only_public_articles_are_found(client):
+    from articles.models import Status
+
+    make_article(headline="Harbour reopens")
+    make_article(headline="Harbour draft", status=Status.DRAFT)
+    make_article(headline="Harbour in review", status=Status.REVIEW)
+    make_article(headline="Harbour scheduled", published_at=timezone.now() + timedelta(days=1))
+    assert headlines(client.get("/search/?q=harbour")) == ["Harbour reopens"]
+
+
+def _days_ago(days):
+    return timezone.now() - timedelta(days=days, hours=1)
+
+
+@needs_postgres
+@pytest.mark.parametrize("frequent", [True, False], ids=["frequent word", "rare word"])
+def test_the_newest_matches_are_ranked_whichever_windows_they_are_in(monkeypatch, frequent):
+    """Matches spread over every window of publication time, with fewer candidates than
+    matches: exactly the newest are kept, whether the word takes the wide windows or not.
+    """
+    from articles import search as article_search
+    from articles.models import Article
+
+    monkeypatch.setattr(article_search, "CANDIDATES", 6)
+    monkeypatch.setattr(article_search, "FREQUENT", 1 if frequent else 10)
+    ages = [2000, 1500, 400, 200, 60, 20, 3]  # every window, oldest first
+    matching = [
+        make_article(headline=f"Lighthouse {days}", published_at=_days_ago(days)).pk
+        for days in ages
+    ]
+    make_article(headline="Other news", published_at=_days_ago(1))
+    results = article_search.search(Article.objects.published(), "lighthouse")
+    assert sorted(a.pk for a in results) == sorted(matching[-6:])
+    assert results.count() == 6
+
+
+@needs_postgres
+def test_a_word_found_in_the_newest_window_leaves_the_older_ones_unread(monkeypatch):
+    from articles import search as article_search
+    from articles.models import Article
+
+    monkeypatch.setattr(article_search, "CANDIDATES", 2)
+    for days in (1, 2, 3, 400, 2000):
+        make_article(headline="Council vote", published_at=_days_ago(days))
+    results = article_search.search(Article.objects.published(), "council")
+    plan = results.explain(analyze=True)
+    # Every part of the UNION ALL after the recent window (the wider windows, then the
+    # rest of the archive) is never started: its LIMIT was met first.
+    skipped = re.findall(r'Subquery Scan on "\*SELECT\* \d+".*\(never executed\)', plan)
+    assert len(skipped) == len(article_search.OLDER_WINDOWS) + 2
+    assert len(results) == 2
+
+
+@needs_postgres
+def test_results_do_not_carry_the_stored_vector():
+    from articles.models import Article
+    from articles.search import search
+
+    make_article(headline="Harbour reopens")
+    (article,) = search(Article.objects.published(), "harbour")
+    assert "search_vector" in article.get_deferred_fields()
