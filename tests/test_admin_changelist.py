@@ -223,18 +223,6 @@ def test_pages_follow_the_newest_first_order(editor_client):
     assert editor_client.get(LIST, {"p": 4}).status_code == 302  # past the end: ?e=1
 
 
-def test_a_distinct_list_pages_the_same_way():
-    from articles.admin.article import KeysFirstPaginator
-
-    for n in range(5):
-        make_article(headline=f"Story {n}")
-    rows = Article.objects.distinct().order_by("-published_at", "-pk")
-    pages = KeysFirstPaginator(rows, 2)
-    assert [list(pages.page(n).object_list) for n in (1, 2, 3)] == [
-        list(rows[0:2]), list(rows[2:4]), list(rows[4:5])
-    ]
-
-
 def test_no_facet_counts_over_the_whole_archive(editor_client):
     make_article()
     assert "Show counts" not in editor_client.get(LIST).content.decode()

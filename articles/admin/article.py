@@ -14,7 +14,6 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import Exists, F, Lookup, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
@@ -189,40 +188,38 @@ def search_terms(text):
             yield bit
 
 
-class KeysFirstPaginator(Paginator):
-    """Pages that find their rows' keys first, then fetch only those rows.
-
-    A page is reached by OFFSET, so the database steps over every row before it. For the
-    newest-first list it can step over entries of the (published_at, id) index instead
-    (migration 0008), without touching the table: page 200 of the archive reads 20,000
-    index entries and 100 rows, not 20,000 rows.
-    """
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        rows = self.object_list
-        if rows.query.distinct:
-            # The keys of a DISTINCT query carry its ordering columns too: plain OFFSET.
-            return self._get_page(rows[bottom:top], number, self)
-        keys = rows.values("pk")[bottom:top]
-        return self._get_page(rows.filter(pk__in=keys), number, self)
-
-
 class ArticleChangeList(ChangeList):
+    """The article list, loading only what it shows."""
+
     def get_results(self, request):
-        # Only what the list shows: the body and the search document are the bulk of each
-        # row. The bylines and their authors come in one query. Bulk actions get the
+        super().get_results(request)
+        rows = self.result_list
+        paged = self.multi_page and not (self.show_all and self.can_show_all)
+        if paged and not self.queryset.query.distinct:
+            # (The keys of a DISTINCT query would carry its ordering columns too.)
+            rows = self.page_rows(request)
+        # The body and the search document are the bulk of each row and are not shown;
+        # the bylines come with their authors in one query. Bulk actions get their
         # queryset afresh (get_queryset), with every field.
-        self.queryset = (
-            self.queryset.defer("body", "search_vector")
+        self.result_list = (
+            rows.defer("body", "search_vector")
             .prefetch_related(None)
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
-        super().get_results(request)
+
+    def page_rows(self, request):
+        """This page's rows, found by key first.
+
+        A page is reached by OFFSET, so the database steps over every row before it. Asked
+        for keys alone, it steps over entries of the (published_at, id) index (migration
+        0008) without touching the table: page 200 reads 20,000 index entries and 100
+        rows rather than 20,000 rows. The rows are then fetched by key only, without the
+        filters and search again: those chose the keys already.
+        """
+        page = self.paginator.page(self.page_num)
+        keys = self.queryset.values("pk")[page.start_index() - 1:page.end_index()]
+        rows = self.apply_select_related(self.model._default_manager.filter(pk__in=keys))
+        return rows.order_by(*self.get_ordering(request, self.queryset))
 
 
 @admin.register(Article)
@@ -241,7 +238,6 @@ class ArticleAdmin(VersionAdmin):
     # from the archive's first and last dates rather than a scan of every row.
     date_hierarchy = "published_at"
     list_select_related = ["section"]
-    paginator = KeysFirstPaginator
     # A filtered list says "N results" without a second count of the whole archive.
     show_full_result_count = False
     # No "Show counts": it counts every filter choice over the whole archive, a full scan

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # The change list's order, newest first, read from the index alone: a deep page
-        # steps over index entries rather than whole rows (admin.article.KeysFirstPaginator).
+        # steps over index entries rather than whole rows (ArticleChangeList.page_rows).
         migrations.AddIndex(
             model_name="article",
             index=models.Index(fields=["published_at", "id"], name="article_published_at_id"),
