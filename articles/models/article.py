@@ -188,6 +188,8 @@ class Article(models.Model):
             models.Index(fields=["status", "published_at"]),
             # The newest change is read when the page cache's state is made (articles.caching).
             models.Index(fields=["updated_at"], name="article_updated_at"),
+            # The admin list pages through keys read off this index alone (migration 0008).
+            models.Index(fields=["published_at", "id"], name="article_published_at_id"),
         ]
 
     def __str__(self):
