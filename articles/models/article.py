@@ -65,12 +65,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section", "lead_photo").defer("body", "search_vector")
 
     def for_page(self):
-        """One article's page: the row with its section and lead photo, and whether it has
-        corrections. The rest (people, tags, corrections, photos) is loaded only when its
-        rendered parts are not cached (``Article.load_for_page``, ``views.article_parts``).
+        """One article's page: the row with its section, and whether it has corrections.
+        The rest (people, tags, corrections, photos) is loaded only when its rendered parts
+        are not cached (``Article.load_for_page``, ``views.article_parts``).
         """
         # The search document is the largest column and no page shows it.
-        return self.select_related("section", "lead_photo").defer("search_vector").annotate(
+        return self.select_related("section").defer("search_vector").annotate(
             has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))
         )
 
