@@ -190,6 +190,9 @@ class Article(models.Model):
             models.Index(fields=["updated_at"], name="article_updated_at"),
             # The admin list pages through keys read off this index alone (migration 0008).
             models.Index(fields=["published_at", "id"], name="article_published_at_id"),
+            # The newest public stories of a section: section pages and the home page.
+            models.Index(fields=["section", "-published_at", "-id"], name="article_section_newest",
+                         condition=Q(status=Status.PUBLISHED)),
         ]
 
     def __str__(self):
