@@ -22,6 +22,9 @@ if ! psql "$admin_url" -tAc "select 1 from pg_database where datname='$db_name'"
 fi
 $PY manage.py migrate --noinput -v0 2>&1 | quiet
 $PY -c 'import bench; bench.setup_django(); print("Indexes added:", bench.add_missing_indexes())' 2>&1 | quiet
+# Planner statistics for what migrations filled or indexed (the stored search vectors, new
+# indexes): without them PostgreSQL guesses, and search plans change.
+psql "$DATABASE_URL" -qc "ANALYZE"
 
 {
     echo "## Run of $(date -u '+%Y-%m-%d %H:%M UTC')"
