@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from articles import caching, images
-from articles.models import Article, Correction, Section
+from articles.models import Article, Correction
 from tests.factories import make_article, make_photo, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +47,31 @@ def test_a_page_the_cache_misses_renders_around_the_cached_article(
     assert without_nonce(again) == without_nonce(first)
 
 
-@pytest.mark.parametrize("change", ["save", "queryset update", "correction", "photo credit",
-                                    "section name", "tag removed"])
+def _edit(obj, **fields):
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save()
+
+
+# Each write, and what the page shows after it (None: the tag's link is gone).
+WRITES = {
+    "save": (lambda a, p, t: _edit(a, headline="New headline"), "New headline"),
+    "queryset update": (
+        lambda a, p, t: Article.objects.filter(pk=a.pk).update(dek="A new standfirst"),
+        "A new standfirst",
+    ),
+    "correction": (
+        lambda a, p, t: Correction.objects.create(article=a, text="A name was misspelt."),
+        "A name was misspelt.",
+    ),
+    "photo credit": (lambda a, p, t: _edit(p, credit_line="New Credit / Agency"),
+                     "New Credit / Agency"),
+    "section name": (lambda a, p, t: _edit(a.section, name="Renamed desk"), "Renamed desk"),
+    "tag removed": (lambda a, p, t: a.tags.remove(t), None),
+}
+
+
+@pytest.mark.parametrize("change", WRITES)
 def test_every_kind_of_write_reaches_the_next_page_at_once(client, change):
     photo = make_photo(credit_line="Old Credit / Agency")
     tag = make_tag(name="Elections")
@@ -56,27 +79,8 @@ def test_every_kind_of_write_reaches_the_next_page_at_once(client, change):
     url = article.get_absolute_url()
     before = fresh(client, url)
     assert client.get(url).content.decode() == client.get(url).content.decode()
-    if change == "save":
-        article.headline = "New headline"
-        article.save()
-        expected = "New headline"
-    elif change == "queryset update":
-        Article.objects.filter(pk=article.pk).update(dek="A new standfirst")
-        expected = "A new standfirst"
-    elif change == "correction":
-        Correction.objects.create(article=article, text="An earlier version misspelt a name.")
-        expected = "An earlier version misspelt a name."
-    elif change == "photo credit":
-        photo.credit_line = "New Credit / Agency"
-        photo.save()
-        expected = "New Credit / Agency"
-    elif change == "section name":
-        Section.objects.filter(pk=article.section_id).update(name="Renamed desk")
-        Section.objects.get(pk=article.section_id).save()
-        expected = "Renamed desk"
-    else:
-        article.tags.remove(tag)
-        expected = None
+    write, expected = WRITES[change]
+    write(article, photo, tag)
     for page in (client.get(url).content.decode(), fresh(client, url)):
         assert page != before
         if expected:
