@@ -8,8 +8,10 @@ The state itself lives in the cache, so a page served from the cache reads nothi
 the database. Every write path replaces it: model saves and deletes (signals), the
 article queryset's bulk writes (``articles.signals.content_changed``), again once the
 transaction commits. A per-process cache (the local-memory default) cannot hear another
-process's writes, so there the state is trusted for a few seconds only; with a shared
-cache (Redis in production) it lives as long as a page.
+process's writes, so there the state is read again every few seconds: another process's
+article saves (they move ``updated_at``) and stories coming due show then, while its
+edits of corrections or photos wait for the page lifetime. With a shared cache (Redis in
+production) every process sees every write at once.
 """
 
 import contextvars
@@ -39,6 +41,8 @@ MAX_AGE = 60  # seconds: short, because a correction or a take-down must reach r
 # How long a process-local cache may trust the state another process may have replaced.
 LOCAL_STATE_SECONDS = 2
 STATE_KEY = "site-state"
+# Replaced by every write; part of the state's token (kept until the next write).
+GENERATION_KEY = "site-generation"
 # The state a page is being made for, and the pieces already fetched for it: they are
 # all kept under the same state, and a piece asked for twice (the menu) is read once.
 _rendering = contextvars.ContextVar("site_state", default=None)
@@ -48,8 +52,10 @@ KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Content-Language", "X-
 def site_state(now):
     """The state pages are cached under: ``token``, ``changed`` and ``next_due``.
 
-    Read from the cache; on a miss (after a write, or when the next scheduled story is
-    due) made afresh from two reads served by indexes, with a new token.
+    Read from the cache; on a miss (after a write, when the next scheduled story is due,
+    or when a process-local copy is no longer trusted) read again by two index reads.
+    The token is made of what was read and of the generation that every write replaces:
+    reading an unchanged site again gives the same token, so cached pages stay valid.
     """
     state = cache.get(STATE_KEY)
     if state is None or (state["next_due"] is not None and state["next_due"] <= now):
@@ -65,7 +71,13 @@ def _read_state(now):
         .order_by("published_at")
         .values_list("published_at", flat=True)
     )
-    return {"token": uuid.uuid4().hex, "changed": newest.first(), "next_due": due.first()}
+    changed, next_due = newest.first(), due.first()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    token = hashlib.sha256(f"{generation}|{changed}|{next_due}".encode()).hexdigest()[:32]
+    return {"token": token, "changed": changed, "next_due": next_due}
 
 
 def _state_lifetime(state, now):
@@ -76,8 +88,13 @@ def _state_lifetime(state, now):
 def forget_site_state(**kwargs):
     """Content changed: pages made from here on get new keys. Again after the commit, so a
     page made from what was read before the commit is not kept under the new state."""
+    _new_generation()
+    transaction.on_commit(_new_generation, robust=True)
+
+
+def _new_generation():
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     cache.delete(STATE_KEY)
-    transaction.on_commit(lambda: cache.delete(STATE_KEY), robust=True)
 
 
 # What readers see is made of these; a write to any of them changes pages.

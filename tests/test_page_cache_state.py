@@ -126,3 +126,20 @@ def test_the_cached_header_marks_the_current_section_and_keeps_no_search_query(c
     assert 'value="&lt;b&gt;council"' in found
     assert "council" not in client.get("/search/?q=").content.decode().split("<main")[0]
 
+
+
+def test_reading_an_unchanged_site_again_keeps_the_token_a_write_replaces_it():
+    from django.core.cache import cache
+
+    make_article()
+    first = caching.site_state(timezone.now())
+    cache.delete(caching.STATE_KEY)  # as when a process-local copy is no longer trusted
+    assert caching.site_state(timezone.now())["token"] == first["token"]
+    Correction.objects.create(article=Article.objects.get(), text="A date was wrong.")
+    assert caching.site_state(timezone.now())["token"] != first["token"]
+
+
+def test_the_default_in_process_cache_holds_the_pieces_of_many_pages(settings):
+    if not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        pytest.skip("CACHE_URL names a shared cache; its size is the server's")
+    assert settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] >= 10_000
