@@ -46,6 +46,8 @@ GENERATION_KEY = "site-generation"
 # The state a page is being made for, and the pieces already fetched for it: they are
 # all kept under the same state, and a piece asked for twice (the menu) is read once.
 _rendering = contextvars.ContextVar("site_state", default=None)
+# Query parameters the cached views read: pages (lists, sitemaps) and the search words.
+PAGE_PARAMS = {"page", "p", "q"}
 KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Content-Language", "X-Robots-Tag")
 
 
@@ -186,7 +188,11 @@ def cached_page(view):
             if not response.has_header("Last-Modified") and state["changed"]:
                 response["Last-Modified"] = http_date(state["changed"].timestamp())
             headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
-            cache.set(key, (response.content, headers), max_age)
+            # A query string the views do not read (tracking tags, a crawler's noise) gets
+            # the page, made from the kept pieces, but is not kept itself: the cache holds
+            # the site's pages, not one copy per made-up address.
+            if set(request.GET) <= PAGE_PARAMS:
+                cache.set(key, (response.content, headers), max_age)
         else:
             content, headers = stored
             response = HttpResponse(content)

@@ -226,9 +226,10 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="newsroom@loca
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="newsroom"))
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    # Pages keep their pieces (cards, article parts) in the cache: Django's default of 300
-    # entries would throw a third of them away every few requests.
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
+    # Pages keep their pieces (cards of 1-2 KB, article parts) in the cache: Django's
+    # default of 300 entries would throw a third of them away every few requests. 5,000
+    # entries of pages (15-130 KB) and pieces stay within tens of megabytes a worker.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5_000)
 
 # What the public site says about itself (feeds, JSON-LD, the Google News sitemap).
 NEWSROOM = {

@@ -142,4 +142,20 @@ def test_reading_an_unchanged_site_again_keeps_the_token_a_write_replaces_it():
 def test_the_default_in_process_cache_holds_the_pieces_of_many_pages(settings):
     if not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
         pytest.skip("CACHE_URL names a shared cache; its size is the server's")
-    assert settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] >= 10_000
+    assert settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] >= 5_000
+
+
+def test_an_address_with_parameters_no_view_reads_is_served_but_not_kept(
+    client, django_assert_num_queries
+):
+    article = make_article()
+    section_url = article.section.get_absolute_url()
+    client.get(section_url)
+    # Tracking tags: the page is made again from its pieces each time, never stored.
+    for _ in range(2):
+        with django_assert_num_queries(2):  # the section and the page of ids
+            assert client.get(section_url + "?utm_source=feed").status_code == 200
+    # The page number is read by the view: that page is kept.
+    client.get(section_url + "?page=1")
+    with django_assert_num_queries(0):
+        assert client.get(section_url + "?page=1").status_code == 200
