@@ -331,15 +331,11 @@ def photos_with_renditions(ids):
     return photos
 
 
-def has_renditions_loaded(photo):
-    return photo is None or "renditions" in getattr(photo, "_prefetched_objects_cache", {})
-
-
 def renditions_of(photo):
     """The photo's renditions by spec, from the prefetch cache when the caller filled it."""
     from django.db.models import prefetch_related_objects
 
-    if not has_renditions_loaded(photo):
+    if "renditions" not in getattr(photo, "_prefetched_objects_cache", {}):
         prefetch_related_objects([photo], "renditions")
     return {r.spec: r for r in photo.renditions.all()}
 

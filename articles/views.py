@@ -1,7 +1,7 @@
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -13,7 +13,7 @@ from . import images, seo
 from . import search as article_search
 from .caching import cached_page, site_fragment, site_fragments
 from .context_processors import section_menu
-from .models import Article, ArticleRedirect, Author, Byline, Section, Status, Tag
+from .models import Article, ArticleRedirect, Author, Section, Status, Tag, bylines_with_authors
 from .richtext import embedded_photo_ids, expand_embeds
 
 PAGE_SIZE = 20
@@ -118,9 +118,7 @@ def render_cards(ids, template="includes/article_card.html", **options):
     def make(missing):
         articles = Article.objects.for_cards().in_bulk([by_name[name] for name in missing])
         todo = list(articles.values())
-        prefetch_related_objects(
-            todo, Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-        )
+        prefetch_related_objects(todo, bylines_with_authors())
         prefetch_related_objects([a.lead_photo for a in todo if a.lead_photo], "renditions")
         return {name: render_to_string(template, {"article": articles[by_name[name]], **options})
                 for name in missing}
@@ -144,24 +142,18 @@ def render_bodies(articles):
     """Each article's body with photo embeds expanded.
 
     The body's photos and the lead photos, with the renditions of all of them, come in
-    one query (``images.photos_with_renditions``), but for lead photos the caller loaded
-    with their renditions already (``for_display``); the lead photos' credits (for the
-    JSON-LD) in one more, unless prefetched too.
+    one query (``images.photos_with_renditions``); the lead photos' credits (for the
+    JSON-LD) in one more.
     """
     ids = {pk for a in articles for pk in embedded_photo_ids(a.body)}
-    leads = {a.lead_photo_id for a in articles if a.lead_photo_id and not _lead_ready(a)}
-    photos = images.photos_with_renditions(ids | leads) if ids | leads else {}
+    ids |= {a.lead_photo_id for a in articles if a.lead_photo_id}
+    photos = images.photos_with_renditions(ids) if ids else {}
     for article in articles:
-        if article.lead_photo_id in leads:
+        if article.lead_photo_id:
             article.lead_photo = photos.get(article.lead_photo_id)
     prefetch_related_objects([a.lead_photo for a in articles if a.lead_photo], "credits")
     # Without a lead photo, the body's first photo is in the first screen: load it at once.
     return [expand_embeds(a.body, photos, eager_first=not a.lead_photo_id) for a in articles]
-
-
-def _lead_ready(article):
-    field = Article._meta.get_field("lead_photo")
-    return field.is_cached(article) and images.has_renditions_loaded(article.lead_photo)
 
 
 def article_parts(article, *, preview=False):

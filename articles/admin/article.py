@@ -15,7 +15,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db import connections, transaction
-from django.db.models import Exists, F, Lookup, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, Lookup, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -29,7 +29,7 @@ from reversion.models import Version
 
 from .. import workflow
 from ..forms import ArticleAdminForm
-from ..models import Article, AuditEntry, Author, Byline, Correction, Status
+from ..models import Article, AuditEntry, Author, Byline, Correction, Status, bylines_with_authors
 from . import revisions
 
 # Bylines are saved with each snapshot; corrections and the audit trail are not, so a
@@ -204,7 +204,7 @@ class ArticleChangeList(ChangeList):
         self.result_list = (
             rows.defer("body", "search_vector")
             .prefetch_related(None)
-            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
+            .prefetch_related(bylines_with_authors())
         )
 
     def page_rows(self, request):

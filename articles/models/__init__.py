@@ -1,4 +1,12 @@
-from .article import Article, ArticleQuerySet, ArticleRedirect, Byline, Correction, Status
+from .article import (
+    Article,
+    ArticleQuerySet,
+    ArticleRedirect,
+    Byline,
+    Correction,
+    Status,
+    bylines_with_authors,
+)
 from .audit import AuditEntry
 from .author import Author
 from .photo import Credit, Photo, Rendition
@@ -18,4 +26,5 @@ __all__ = [
     "Section",
     "Status",
     "Tag",
+    "bylines_with_authors",
 ]

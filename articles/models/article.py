@@ -17,6 +17,11 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Taken down"
 
 
+def bylines_with_authors():
+    """Articles' bylines in their order, each with its author: one query for any number."""
+    return models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+
+
 class ArticleQuerySet(models.QuerySet):
     # Writes that bypass Article.save() and delete() still announce themselves, so cached
     # pages never outlive them (articles.caching).
@@ -51,12 +56,10 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_display(self):
-        """Load everything a list shows about each article in a fixed number of queries."""
-        return self.select_related("section", "lead_photo").defer("search_vector").prefetch_related(
-            models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "tags",
-            "lead_photo__credits",
-            "lead_photo__renditions",
+        """Articles listed with their people and tags (search results, feeds), in a fixed
+        number of queries. Feeds load the photos with the bodies (``views.render_bodies``)."""
+        return self.select_related("section").defer("search_vector").prefetch_related(
+            bylines_with_authors(), "tags"
         )
 
     def for_cards(self):
@@ -264,8 +267,7 @@ class Article(models.Model):
 
         Corrections are rare: when ``for_page()`` found none, they are not asked for.
         """
-        lookups = [models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                   "tags"]
+        lookups = [bylines_with_authors(), "tags"]
         if getattr(self, "has_corrections", True):
             lookups.append("corrections")
         models.prefetch_related_objects([self], *lookups)
