@@ -100,8 +100,18 @@ def _new_generation():
 
 
 # What readers see is made of these; a write to any of them changes pages.
-PUBLIC_MODELS = ("Article", "Byline", "Correction", "Author", "Section", "Tag", "Photo",
-                 "Credit", "Rendition", "ArticleRedirect")
+PUBLIC_MODELS = (
+    "Article",
+    "Byline",
+    "Correction",
+    "Author",
+    "Section",
+    "Tag",
+    "Photo",
+    "Credit",
+    "Rendition",
+    "ArticleRedirect",
+)
 
 
 def connect_signals():
@@ -111,8 +121,9 @@ def connect_signals():
         model = apps.get_model("articles", name)
         for signal in (post_save, post_delete):
             signal.connect(forget_site_state, sender=model, dispatch_uid=f"site-state-{name}")
-    m2m_changed.connect(forget_site_state, sender=Article.tags.through,
-                        dispatch_uid="site-state-article-tags")
+    m2m_changed.connect(
+        forget_site_state, sender=Article.tags.through, dispatch_uid="site-state-article-tags"
+    )
     content_changed.connect(forget_site_state, dispatch_uid="site-state-bulk")
 
 
@@ -168,7 +179,8 @@ def cached_page(view):
         max_age = lifetime(state, now)
         fingerprint = "|".join(
             # The host too: feeds and sitemaps write absolute URLs from it.
-            str(part) for part in (request.get_host(), request.get_full_path(), state["token"])
+            str(part)
+            for part in (request.get_host(), request.get_full_path(), state["token"])
         )
         key = "page:" + hashlib.sha256(fingerprint.encode()).hexdigest()
         stored = cache.get(key)

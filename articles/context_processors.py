@@ -5,8 +5,10 @@ from .models import Section
 
 
 def _menu():
-    return [{"pk": s.pk, "name": s.name, "slug": s.slug, "url": s.get_absolute_url()}
-            for s in Section.objects.all()]
+    return [
+        {"pk": s.pk, "name": s.name, "slug": s.slug, "url": s.get_absolute_url()}
+        for s in Section.objects.all()
+    ]
 
 
 def section_menu():

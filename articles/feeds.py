@@ -151,8 +151,11 @@ class LatestRss(Feed):
         photo = item.lead_photo
         image = None
         if photo is not None and photo.image:
-            image = {"url": absolute(photo.image.url), "medium": "image",
-                     "type": mimetypes.guess_type(photo.image.name)[0] or "image/jpeg"}
+            image = {
+                "url": absolute(photo.image.url),
+                "medium": "image",
+                "type": mimetypes.guess_type(photo.image.name)[0] or "image/jpeg",
+            }
             if photo.width:
                 image.update(width=str(photo.width), height=str(photo.height))
         return {

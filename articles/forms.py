@@ -22,16 +22,20 @@ class ArticleAdminForm(forms.ModelForm):
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     substantive_update = forms.BooleanField(
-        required=False, label="Substantive update",
+        required=False,
+        label="Substantive update",
         help_text='Shows readers an "Updated" date. Leave unticked for a typo fix.',
     )
     workflow_comment = forms.CharField(
-        required=False, label="Comment",
+        required=False,
+        label="Comment",
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text="Required to send back, unpublish or take down; kept in the history.",
     )
     publish_at = forms.SplitDateTimeField(
-        required=False, label="Publish at", widget=AdminSplitDateTime,
+        required=False,
+        label="Publish at",
+        widget=AdminSplitDateTime,
         help_text="Leave empty to publish now; a future time schedules the article.",
     )
 
@@ -39,10 +43,22 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         # An allow-list: status, the version and the bookkeeping fields are never posted.
         fields = [
-            "headline", "slug", "dek", "section", "tags", "body",
-            "lead_photo", "lead_caption", "lead_alt", "published_at",
-            "seo_title", "seo_description", "canonical_url", "noindex",
-            "source", "external_id",
+            "headline",
+            "slug",
+            "dek",
+            "section",
+            "tags",
+            "body",
+            "lead_photo",
+            "lead_caption",
+            "lead_alt",
+            "published_at",
+            "seo_title",
+            "seo_description",
+            "canonical_url",
+            "noindex",
+            "source",
+            "external_id",
         ]
         widgets = {"body": BodyEditorWidget}
 

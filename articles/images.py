@@ -69,18 +69,24 @@ def validate_image(file):
     if size is not None and size > max_upload_bytes():
         raise ValidationError(
             f"{name} is {_megabytes(size)}; the largest file accepted is "
-            f"{_megabytes(max_upload_bytes())}.", code="too_large")
+            f"{_megabytes(max_upload_bytes())}.",
+            code="too_large",
+        )
     data = _read_all(file)
     if not data:
         raise ValidationError(f"{name} is empty.", code="empty")
     if len(data) > max_upload_bytes():
         raise ValidationError(
             f"{name} is {_megabytes(len(data))}; the largest file accepted is "
-            f"{_megabytes(max_upload_bytes())}.", code="too_large")
+            f"{_megabytes(max_upload_bytes())}.",
+            code="too_large",
+        )
 
     unreadable = ValidationError(
         f"{name} is not an image we accept: upload a JPEG, PNG, WebP, AVIF or GIF file "
-        "(SVG and other formats are refused).", code="not_an_image")
+        "(SVG and other formats are refused).",
+        code="not_an_image",
+    )
     # We enforce our own pixel cap below, before any pixel is decoded; Pillow's own
     # warning would only add noise, and its hard error is caught as "too large".
     with warnings.catch_warnings():
@@ -91,7 +97,8 @@ def validate_image(file):
                 if kind not in ALLOWED_FORMATS:
                     raise ValidationError(
                         f"{name} is a {kind} file; we accept JPEG, PNG, WebP, AVIF and GIF.",
-                        code="format")
+                        code="format",
+                    )
                 _check_pixels(name, width * height)
                 _check_pixels(name, width * height * getattr(image, "n_frames", 1))
                 image.verify()
@@ -105,13 +112,14 @@ def validate_image(file):
         except Image.DecompressionBombError as exc:
             raise ValidationError(
                 f"{name} has too many pixels; the most accepted is {max_pixels():,}.",
-                code="too_many_pixels") from exc
+                code="too_many_pixels",
+            ) from exc
         except UnidentifiedImageError as exc:
             raise unreadable from exc
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise ValidationError(
-                f"{name} is damaged or incomplete and cannot be read ({exc}).",
-                code="damaged") from exc
+                f"{name} is damaged or incomplete and cannot be read ({exc}).", code="damaged"
+            ) from exc
     return data
 
 
@@ -119,7 +127,8 @@ def _check_pixels(name, pixels):
     if pixels > max_pixels():
         raise ValidationError(
             f"{name} has {pixels:,} pixels; the most accepted is {max_pixels():,}.",
-            code="too_many_pixels")
+            code="too_many_pixels",
+        )
 
 
 def content_hash(data):
@@ -190,8 +199,7 @@ def prepare_upload(file, photo=None):
         with Image.open(BytesIO(data)) as image:
             for field, value in read_metadata(image).items():
                 if value and not getattr(photo, field):
-                    setattr(photo, field, value[: photo._meta.get_field(field).max_length
-                                               or None])
+                    setattr(photo, field, value[: photo._meta.get_field(field).max_length or None])
     clean, kind = _clean_original(data)
     stem = PurePath(getattr(file, "name", "") or "photo").stem or "photo"
     return ContentFile(clean, name=f"{stem}.{EXTENSIONS[kind]}")
@@ -262,8 +270,9 @@ def _scaled(image, width, scaled):
     """
     if width in scaled:
         return scaled[width]
-    source = min((im for w, im in scaled.items() if w > width), key=lambda im: im.width,
-                 default=image)
+    source = min(
+        (im for w, im in scaled.items() if w > width), key=lambda im: im.width, default=image
+    )
     height = max(1, round(image.height * width / image.width))
     scaled[width] = source.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
     return scaled[width]
@@ -354,9 +363,7 @@ def _store(photo, spec, made):
 
     data, fmt, (width, height) = made
     rendition_obj = Rendition(photo=photo, spec=spec)
-    rendition_obj.file.save(
-        f"{photo.pk}-{spec}.{EXTENSIONS[fmt]}", ContentFile(data), save=False
-    )
+    rendition_obj.file.save(f"{photo.pk}-{spec}.{EXTENSIONS[fmt]}", ContentFile(data), save=False)
     # Set after the file: Django's own size sniffing does not read every format (AVIF).
     rendition_obj.width, rendition_obj.height = width, height
     try:

@@ -28,16 +28,19 @@ def editors():
     """Active users who may publish, with an address to write to."""
     perm = Permission.objects.get(content_type__app_label="articles", codename="publish_article")
     return (
-        get_user_model().objects.filter(is_active=True)
+        get_user_model()
+        .objects.filter(is_active=True)
         .filter(Q(is_superuser=True) | Q(groups__permissions=perm) | Q(user_permissions=perm))
-        .exclude(email="").distinct()
+        .exclude(email="")
+        .distinct()
     )
 
 
 def writer_addresses(article):
     """The article's byline authors' staff logins and its creator."""
-    users = [b.author.user for b in article.bylines.select_related("author__user")
-             if b.author.user_id]
+    users = [
+        b.author.user for b in article.bylines.select_related("author__user") if b.author.user_id
+    ]
     if article.created_by_id:
         users.append(article.created_by)
     return {u.email for u in users if u.is_active and u.email}

@@ -118,8 +118,9 @@ def search(queryset, text):
     return (
         queryset.filter(match)
         .annotate(
-            rank=Case(When(in_headline, then=Value(1)), default=Value(0),
-                      output_field=IntegerField())
+            rank=Case(
+                When(in_headline, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
         )
         .order_by("-rank", "-published_at", "-pk")
     )
@@ -145,9 +146,13 @@ def newest_matches(queryset, query):
         older_params += [*matches_params, newer, *([older] if older else []), CANDIDATES]
     sql = NEWEST_MATCHES.format(matches=matches_sql, older="".join(older_sql))
     params = [
-        *matches_params, edges[0], CANDIDATES, FREQUENT,
+        *matches_params,
+        edges[0],
+        CANDIDATES,
+        FREQUENT,
         *older_params,
-        *matches_params, CANDIDATES,
+        *matches_params,
+        CANDIDATES,
         CANDIDATES,
     ]
     # Only our own SQL and the ORM's is in the text; every value is a parameter.
@@ -165,12 +170,19 @@ def add_snippets(articles, text):
     if connection.vendor == "postgresql" and articles:
         query = SearchQuery(clean_query(text), search_type="websearch", config=CONFIG)
         headline = SearchHeadline(
-            StripTags(F("body")), query, config=CONFIG, start_sel=START, stop_sel=STOP,
-            max_words=35, min_words=15,
+            StripTags(F("body")),
+            query,
+            config=CONFIG,
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=35,
+            min_words=15,
         )
         raw = dict(
-            type(articles[0]).objects.filter(pk__in=[a.pk for a in articles])
-            .annotate(passage=headline).values_list("pk", "passage")
+            type(articles[0])
+            .objects.filter(pk__in=[a.pk for a in articles])
+            .annotate(passage=headline)
+            .values_list("pk", "passage")
         )
     for article in articles:
         article.snippet = _marked(raw.get(article.pk)) or (
@@ -207,7 +219,12 @@ def _substring_snippet(article, text, width=110):
     passage = body[start:end]
     pieces, last = [], 0
     for match in pattern.finditer(passage):
-        pieces += [escape(passage[last:match.start()]), "<mark>", escape(match.group()), "</mark>"]
+        pieces += [
+            escape(passage[last : match.start()]),
+            "<mark>",
+            escape(match.group()),
+            "</mark>",
+        ]
         last = match.end()
     pieces.append(escape(passage[last:]))
     prefix, suffix = ("… " if start else ""), (" …" if end < len(body) else "")

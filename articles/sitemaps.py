@@ -43,9 +43,10 @@ class SectionSitemap(Sitemap):
 
     def items(self):
         newest = dict(
-            Article.objects.published().order_by().values_list("section").annotate(
-                Max("published_at")
-            )
+            Article.objects.published()
+            .order_by()
+            .values_list("section")
+            .annotate(Max("published_at"))
         )
         sections = list(Section.objects.all())
         for section in sections:

@@ -64,7 +64,8 @@ def _newest_by_section(lead, sections):
     """(id, section id) of the newest few of every section, but ``lead``, in menu order."""
     # One query, however many sections there are.
     newest = (
-        Article.objects.published().exclude(pk=lead)
+        Article.objects.published()
+        .exclude(pk=lead)
         .newest_in_each_section(HOME_PER_SECTION, sections)
     )
     return list(
@@ -85,16 +86,28 @@ def _list_page(request, template, articles, context, name, **card_options):
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
     articles = Article.objects.published().filter(section=section)
-    return _list_page(request, "articles/section.html", articles, {"section": section},
-                      f"section-{section.pk}", hide_section=True)
+    return _list_page(
+        request,
+        "articles/section.html",
+        articles,
+        {"section": section},
+        f"section-{section.pk}",
+        hide_section=True,
+    )
 
 
 @cached_page
 def author(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
     articles = Article.objects.published().filter(bylines__author=author)
-    return _list_page(request, "articles/author.html", articles, {"author": author},
-                      f"author-{author.pk}", level=3)
+    return _list_page(
+        request,
+        "articles/author.html",
+        articles,
+        {"author": author},
+        f"author-{author.pk}",
+        level=3,
+    )
 
 
 @cached_page
@@ -120,8 +133,10 @@ def render_cards(ids, template="includes/article_card.html", **options):
         todo = list(articles.values())
         prefetch_related_objects(todo, bylines_with_authors())
         prefetch_related_objects([a.lead_photo for a in todo if a.lead_photo], "renditions")
-        return {name: render_to_string(template, {"article": articles[by_name[name]], **options})
-                for name in missing}
+        return {
+            name: render_to_string(template, {"article": articles[by_name[name]], **options})
+            for name in missing
+        }
 
     cards = site_fragments(list(by_name), make)
     return [cards[name] for name in by_name]
@@ -172,8 +187,12 @@ def article_parts(article, *, preview=False):
         body = render_bodies([article])[0]
         meta = seo.article_metadata(article)
         context = {"article": article, "body": body, "meta": meta, "preview": preview}
-        related = [] if preview else (
-            Article.objects.published().related_to(article).select_related("section").latest()
+        related = (
+            []
+            if preview
+            else (
+                Article.objects.published().related_to(article).select_related("section").latest()
+            )
         )
         return {
             "related": render_to_string("includes/related.html", {"related": related[:RELATED]}),
@@ -226,8 +245,7 @@ def preview(request, pk):
         raise Http404("No such article")
     # Unsaved, for display only: a draft shows the date it would get if published now.
     article.published_at = article.published_at or timezone.now()
-    context = {"article": article, "parts": article_parts(article, preview=True),
-               "preview": True}
+    context = {"article": article, "parts": article_parts(article, preview=True), "preview": True}
     response = render(request, "articles/detail.html", context)
     response["Cache-Control"] = "private, no-store"
     return response

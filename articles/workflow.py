@@ -43,17 +43,29 @@ TRANSITIONS = {
     for t in (
         Transition("submit", "Submit for review", (Status.DRAFT,), Status.REVIEW, None),
         Transition(
-            "send_back", "Send back to writer", (Status.REVIEW,), Status.DRAFT,
-            PUBLISH_PERMISSION, needs_comment=True,
+            "send_back",
+            "Send back to writer",
+            (Status.REVIEW,),
+            Status.DRAFT,
+            PUBLISH_PERMISSION,
+            needs_comment=True,
         ),
         Transition("publish", "Publish", (Status.REVIEW,), Status.PUBLISHED, PUBLISH_PERMISSION),
         Transition(
-            "unpublish", "Unpublish", (Status.PUBLISHED,), Status.DRAFT,
-            PUBLISH_PERMISSION, needs_comment=True,
+            "unpublish",
+            "Unpublish",
+            (Status.PUBLISHED,),
+            Status.DRAFT,
+            PUBLISH_PERMISSION,
+            needs_comment=True,
         ),
         Transition(
-            "take_down", "Take down", (Status.PUBLISHED,), Status.ARCHIVED,
-            PUBLISH_PERMISSION, needs_comment=True,
+            "take_down",
+            "Take down",
+            (Status.PUBLISHED,),
+            Status.ARCHIVED,
+            PUBLISH_PERMISSION,
+            needs_comment=True,
         ),
     )
 }
@@ -183,8 +195,14 @@ def transition(article, name, *, by, comment="", at=None, system=False):
         )
         # Refreshed before commit, so the hooks below see the article as it now is.
         article.refresh_from_db(
-            fields=["status", "version", "updated_at", "published_at", "first_published_at",
-                    "last_saved_by"]
+            fields=[
+                "status",
+                "version",
+                "updated_at",
+                "published_at",
+                "first_published_at",
+                "last_saved_by",
+            ]
         )
         for hook in AFTER_TRANSITION:
             transaction.on_commit(lambda hook=hook: hook(article, t, by, comment))
@@ -195,8 +213,13 @@ def record(article, action, *, by, comment=""):
     """Append an audit row for a publish-relevant change that is not a status transition
     (a substantive update, a new publication date)."""
     return AuditEntry.objects.create(
-        article=article, actor=by if by and by.is_authenticated else None, at=timezone.now(),
-        action=action, from_status=article.status, to_status=article.status, comment=comment,
+        article=article,
+        actor=by if by and by.is_authenticated else None,
+        at=timezone.now(),
+        action=action,
+        from_status=article.status,
+        to_status=article.status,
+        comment=comment,
     )
 
 
@@ -224,7 +247,11 @@ def move_to(article, status, *, by=None, at=None, comment="Status set by import"
     """Walk ``article`` to ``status`` one audited step at a time (operators' commands)."""
     for name in route(article.status, status):
         transition(
-            article, name, by=by, comment=comment, at=at if name == "publish" else None,
+            article,
+            name,
+            by=by,
+            comment=comment,
+            at=at if name == "publish" else None,
             system=True,
         )
     return article

@@ -26,11 +26,14 @@ def setup_production_django():
     import logging
     import secrets
 
-    os.environ.update({
-        "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-        "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
-    })
+    os.environ.update(
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
+        }
+    )
     setup_django()
     # One log line per request would be timed along with the page.
     logging.getLogger("newsroom.requests").setLevel(logging.WARNING)

@@ -81,20 +81,33 @@ def main(argv=None):
                 times.append(elapsed)
         slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
         report[label] = {
-            "url": url, "p50_ms": round(percentile(times, 50), 1),
-            "p95_ms": round(percentile(times, 95), 1), "queries": len(queries),
+            "url": url,
+            "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1),
+            "queries": len(queries),
             "slowest_query_ms": round(float(slowest["time"]) * 1000, 1),
-            "slowest_query": slowest["sql"][:300], "samples": times,
+            "slowest_query": slowest["sql"][:300],
+            "samples": times,
         }
         r = report[label]
-        rows.append(f"| {label} `{url}` | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} "
-                    f"| {r['slowest_query_ms']} |")
+        rows.append(
+            f"| {label} `{url}` | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} "
+            f"| {r['slowest_query_ms']} |"
+        )
         print(rows[-1], flush=True)
     OUT.mkdir(exist_ok=True)
-    (OUT / "admin.json").write_text(json.dumps({
-        "machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "articles": Article.objects.count(), "repeat": args.repeat, "results": report,
-    }, indent=2))
+    (OUT / "admin.json").write_text(
+        json.dumps(
+            {
+                "machine": machine(),
+                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                "articles": Article.objects.count(),
+                "repeat": args.repeat,
+                "results": report,
+            },
+            indent=2,
+        )
+    )
     print()
     print("| change list (editor) | p50 ms | p95 ms | queries | slowest query ms |")
     print("|---|---:|---:|---:|---:|")

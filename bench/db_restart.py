@@ -71,14 +71,23 @@ def client(port, paths, stop, recorder, seed):
             conn.close()
         except OSError as exc:
             error = type(exc).__name__
-        recorder.add({"path": path, "start": started, "end": time.monotonic(),
-                      "status": status, "error": error})
+        recorder.add(
+            {
+                "path": path,
+                "start": started,
+                "end": time.monotonic(),
+                "status": status,
+                "error": error,
+            }
+        )
 
 
 def pg(action, version, cluster):
     return subprocess.run(
         ["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster, action],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -129,7 +138,8 @@ def summarise(rows, marks):
             outcomes[key] = outcomes.get(key, 0) + 1
         latencies = [(r["end"] - r["start"]) * 1000 for r in found]
         report[name] = {
-            "requests": len(found), "outcomes": outcomes,
+            "requests": len(found),
+            "outcomes": outcomes,
             "p50_ms": round(percentile(latencies, 50), 1) if latencies else None,
             "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
             "max_ms": round(max(latencies), 1) if latencies else None,
@@ -162,27 +172,40 @@ def main(argv=None):
     db_port = urlsplit(os.environ["DATABASE_URL"]).port or 5432
 
     articles, searches = sample_paths(100, seed=5)
-    paths = [p for trio in zip(articles, searches, ["/healthz"] * len(articles),
-                               strict=False) for p in trio]
+    paths = [
+        p
+        for trio in zip(articles, searches, ["/healthz"] * len(articles), strict=False)
+        for p in trio
+    ]
     env = dict(os.environ)
-    env.update({
-        "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "GUNICORN_BIND": f"127.0.0.1:{args.port}", "GUNICORN_WORKERS": str(args.workers),
-        "GUNICORN_LOG_LEVEL": "warning",
-    })
+    env.update(
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "GUNICORN_BIND": f"127.0.0.1:{args.port}",
+            "GUNICORN_WORKERS": str(args.workers),
+            "GUNICORN_LOG_LEVEL": "warning",
+        }
+    )
     OUT.mkdir(exist_ok=True)
     log = open(OUT / "db-restart-gunicorn.log", "w")  # noqa: SIM115 - the server's lifetime
     server = subprocess.Popen(
-        [str(PROJECT / ".venv/bin/gunicorn"), "-c", "newsroom/gunicorn.conf.py",
-         "newsroom.wsgi"], cwd=PROJECT, env=env, stdout=log, stderr=log,
+        [str(PROJECT / ".venv/bin/gunicorn"), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi"],
+        cwd=PROJECT,
+        env=env,
+        stdout=log,
+        stderr=log,
     )
     recorder, stop = Recorder(), threading.Event()
     marks, threads = {}, []
     try:
         wait_for(f"http://127.0.0.1:{args.port}/healthz")
-        threads = [threading.Thread(target=client, args=(args.port, paths, stop, recorder, i))
-                   for i in range(args.clients)]
+        threads = [
+            threading.Thread(target=client, args=(args.port, paths, stop, recorder, i))
+            for i in range(args.clients)
+        ]
         for thread in threads:
             thread.start()
         time.sleep(args.warmup)
@@ -198,7 +221,9 @@ def main(argv=None):
         # server already accepts connections.
         starting = subprocess.Popen(
             ["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster, "start"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         marks["ready"] = wait_until_ready(db_port)
         _, stderr = starting.communicate(timeout=60)
@@ -227,17 +252,26 @@ def main(argv=None):
             round(ok_after[0]["end"] - marks["ready"], 2) if ok_after else None
         ),
         "phases": summarise(rows, marks),
-        "run": {"clients": args.clients, "workers": args.workers, "down_s": args.down,
-                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                "load_average_after": [round(x, 2) for x in os.getloadavg()]},
+        "run": {
+            "clients": args.clients,
+            "workers": args.workers,
+            "down_s": args.down,
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        },
     }
     print(json.dumps(report, indent=2))
     # Every request, timed from the moment the stop began, for a closer look.
     t0 = marks["stop_begin"]
     report["marks_s"] = {k: round(v - t0, 3) for k, v in marks.items() if v != float("inf")}
     report["requests"] = [
-        {**r, "start": round(r["start"] - t0, 3), "end": round(r["end"] - t0, 3),
-         "phase": phase_of(r, marks)} for r in rows
+        {
+            **r,
+            "start": round(r["start"] - t0, 3),
+            "end": round(r["end"] - t0, 3),
+            "phase": phase_of(r, marks),
+        }
+        for r in rows
     ]
     (OUT / "db-restart.json").write_text(json.dumps(report, indent=2))
 

@@ -27,61 +27,288 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import setup_django  # noqa: E402
 
 SECTIONS = [
-    "News", "Politics", "World", "Business", "Economy", "Markets", "Technology", "Science",
-    "Health", "Education", "Environment", "Climate", "Energy", "Transport", "Housing",
-    "Crime", "Courts", "City Hall", "Region", "Agriculture", "Labour", "Opinion",
-    "Editorials", "Letters", "Culture", "Books", "Music", "Film", "Theatre", "Art",
-    "Food", "Travel", "Style", "Property", "Motoring", "Sport", "Football", "Cricket",
-    "Tennis", "Athletics", "Cycling", "Obituaries", "Religion", "Media", "Investigations",
-    "Data", "Weather", "Lifestyle", "Family", "Weekend",
+    "News",
+    "Politics",
+    "World",
+    "Business",
+    "Economy",
+    "Markets",
+    "Technology",
+    "Science",
+    "Health",
+    "Education",
+    "Environment",
+    "Climate",
+    "Energy",
+    "Transport",
+    "Housing",
+    "Crime",
+    "Courts",
+    "City Hall",
+    "Region",
+    "Agriculture",
+    "Labour",
+    "Opinion",
+    "Editorials",
+    "Letters",
+    "Culture",
+    "Books",
+    "Music",
+    "Film",
+    "Theatre",
+    "Art",
+    "Food",
+    "Travel",
+    "Style",
+    "Property",
+    "Motoring",
+    "Sport",
+    "Football",
+    "Cricket",
+    "Tennis",
+    "Athletics",
+    "Cycling",
+    "Obituaries",
+    "Religion",
+    "Media",
+    "Investigations",
+    "Data",
+    "Weather",
+    "Lifestyle",
+    "Family",
+    "Weekend",
 ]
 FIRST = [
-    "Ana", "Ben", "Carla", "David", "Elena", "Farid", "Grace", "Hugo", "Ines", "James",
-    "Keiko", "Luis", "Maria", "Nadia", "Omar", "Paula", "Quentin", "Rosa", "Samuel",
-    "Tomas", "Ursula", "Victor", "Wendy", "Xavier", "Yara", "Zoe", "Amir", "Beatriz",
-    "Chen", "Dara", "Emeka", "Fatima", "Gustavo", "Hana", "Ivan", "Julia", "Kofi", "Lena",
-    "Marco", "Nora", "Olga", "Pedro", "Rahul", "Sofia", "Tariq", "Valentina", "William",
-    "Yusuf", "Alice", "Bruno", "Camila", "Diego", "Eva", "Felix", "Gloria", "Henrik",
-    "Isabel", "Jonas", "Karin", "Leo",
+    "Ana",
+    "Ben",
+    "Carla",
+    "David",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "James",
+    "Keiko",
+    "Luis",
+    "Maria",
+    "Nadia",
+    "Omar",
+    "Paula",
+    "Quentin",
+    "Rosa",
+    "Samuel",
+    "Tomas",
+    "Ursula",
+    "Victor",
+    "Wendy",
+    "Xavier",
+    "Yara",
+    "Zoe",
+    "Amir",
+    "Beatriz",
+    "Chen",
+    "Dara",
+    "Emeka",
+    "Fatima",
+    "Gustavo",
+    "Hana",
+    "Ivan",
+    "Julia",
+    "Kofi",
+    "Lena",
+    "Marco",
+    "Nora",
+    "Olga",
+    "Pedro",
+    "Rahul",
+    "Sofia",
+    "Tariq",
+    "Valentina",
+    "William",
+    "Yusuf",
+    "Alice",
+    "Bruno",
+    "Camila",
+    "Diego",
+    "Eva",
+    "Felix",
+    "Gloria",
+    "Henrik",
+    "Isabel",
+    "Jonas",
+    "Karin",
+    "Leo",
 ]
 LAST = [
-    "Alvarez", "Brown", "Castro", "Dubois", "Evans", "Fischer", "Garcia", "Hughes",
-    "Ibrahim", "Jensen", "Kowalski", "Lopez", "Martin", "Nguyen", "Okafor", "Petrov",
-    "Quinn", "Rossi", "Silva", "Tanaka", "Ueda", "Vargas", "Walker", "Xu", "Yilmaz",
-    "Zhang", "Andersen", "Becker", "Costa", "Diaz", "Eriksen", "Ferreira", "Gomez",
-    "Hoffmann", "Ito", "Jovanovic", "Khan", "Larsen", "Moreno", "Novak", "Ortega",
-    "Park", "Ramos", "Santos", "Torres", "Usman", "Varga", "Weber", "Young", "Ziegler",
-    "Mendes", "Navarro", "Oliveira", "Pereira", "Reyes", "Sato", "Thomas", "Vidal",
-    "Wright", "Mensah",
+    "Alvarez",
+    "Brown",
+    "Castro",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ibrahim",
+    "Jensen",
+    "Kowalski",
+    "Lopez",
+    "Martin",
+    "Nguyen",
+    "Okafor",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Silva",
+    "Tanaka",
+    "Ueda",
+    "Vargas",
+    "Walker",
+    "Xu",
+    "Yilmaz",
+    "Zhang",
+    "Andersen",
+    "Becker",
+    "Costa",
+    "Diaz",
+    "Eriksen",
+    "Ferreira",
+    "Gomez",
+    "Hoffmann",
+    "Ito",
+    "Jovanovic",
+    "Khan",
+    "Larsen",
+    "Moreno",
+    "Novak",
+    "Ortega",
+    "Park",
+    "Ramos",
+    "Santos",
+    "Torres",
+    "Usman",
+    "Varga",
+    "Weber",
+    "Young",
+    "Ziegler",
+    "Mendes",
+    "Navarro",
+    "Oliveira",
+    "Pereira",
+    "Reyes",
+    "Sato",
+    "Thomas",
+    "Vidal",
+    "Wright",
+    "Mensah",
 ]
-TITLES = ["Staff writer", "Senior reporter", "Correspondent", "Political editor",
-          "Business reporter", "Photographer", "Columnist", "Data reporter", "Contributor"]
-AGENCIES = ["Ledger Photo", "Harbour Press Agency", "City Pictures", "North Wire",
-            "Presidency Press Office", "Coastal News Images", "Metro Photo Desk"]
+TITLES = [
+    "Staff writer",
+    "Senior reporter",
+    "Correspondent",
+    "Political editor",
+    "Business reporter",
+    "Photographer",
+    "Columnist",
+    "Data reporter",
+    "Contributor",
+]
+AGENCIES = [
+    "Ledger Photo",
+    "Harbour Press Agency",
+    "City Pictures",
+    "North Wire",
+    "Presidency Press Office",
+    "Coastal News Images",
+    "Metro Photo Desk",
+]
 LICENCES = ["", "", "", "CC BY 2.0", "CC BY-SA 4.0"]
 
 ACTORS = [
-    "the mayor", "the council", "the minister", "the government", "the opposition",
-    "the central bank", "police", "the court", "the union", "residents", "the company",
-    "investors", "the university", "health officials", "the regulator", "farmers",
-    "teachers", "the committee", "voters", "the president", "the board", "scientists",
+    "the mayor",
+    "the council",
+    "the minister",
+    "the government",
+    "the opposition",
+    "the central bank",
+    "police",
+    "the court",
+    "the union",
+    "residents",
+    "the company",
+    "investors",
+    "the university",
+    "health officials",
+    "the regulator",
+    "farmers",
+    "teachers",
+    "the committee",
+    "voters",
+    "the president",
+    "the board",
+    "scientists",
 ]
 VERBS = [
-    "approves", "rejects", "delays", "announces", "questions", "defends", "expands",
-    "cuts", "unveils", "reviews", "backs", "opposes", "launches", "suspends", "plans",
-    "warns about", "investigates", "debates", "funds", "blocks",
+    "approves",
+    "rejects",
+    "delays",
+    "announces",
+    "questions",
+    "defends",
+    "expands",
+    "cuts",
+    "unveils",
+    "reviews",
+    "backs",
+    "opposes",
+    "launches",
+    "suspends",
+    "plans",
+    "warns about",
+    "investigates",
+    "debates",
+    "funds",
+    "blocks",
 ]
 THINGS = [
-    "budget", "housing plan", "new tax", "bridge repairs", "school reform", "hospital wing",
-    "rail link", "water rates", "election date", "trade deal", "energy prices",
-    "port expansion", "climate target", "bus routes", "police funding", "pension reform",
-    "stadium project", "flood defences", "minimum wage", "library hours", "airport noise",
-    "fishing quotas", "broadband rollout", "tourism levy", "recycling scheme",
+    "budget",
+    "housing plan",
+    "new tax",
+    "bridge repairs",
+    "school reform",
+    "hospital wing",
+    "rail link",
+    "water rates",
+    "election date",
+    "trade deal",
+    "energy prices",
+    "port expansion",
+    "climate target",
+    "bus routes",
+    "police funding",
+    "pension reform",
+    "stadium project",
+    "flood defences",
+    "minimum wage",
+    "library hours",
+    "airport noise",
+    "fishing quotas",
+    "broadband rollout",
+    "tourism levy",
+    "recycling scheme",
 ]
 QUALIFIERS = [
-    "after long debate", "despite protests", "amid rising costs", "in a close vote",
-    "ahead of the election", "as talks stall", "for the first time in years",
-    "under pressure", "after a review", "to mixed reactions", "",
+    "after long debate",
+    "despite protests",
+    "amid rising costs",
+    "in a close vote",
+    "ahead of the election",
+    "as talks stall",
+    "for the first time in years",
+    "under pressure",
+    "after a review",
+    "to mixed reactions",
+    "",
 ]
 WORDS = str.split(
     "government council market election police economy budget city region minister "
@@ -105,8 +332,18 @@ LINKERS = str.split(
 )
 # Planted in a few dozen articles each, so search has terms that are truly rare.
 RARE_TERMS = [
-    "zeppelin", "saxophonist", "okapi", "marzipan", "glockenspiel", "quarantine",
-    "lighthouse", "astrolabe", "tapestry", "hovercraft", "sourdough", "meteorite",
+    "zeppelin",
+    "saxophonist",
+    "okapi",
+    "marzipan",
+    "glockenspiel",
+    "quarantine",
+    "lighthouse",
+    "astrolabe",
+    "tapestry",
+    "hovercraft",
+    "sourdough",
+    "meteorite",
 ]
 COMMON_TERMS = ["government", "council", "police", "budget", "housing"]
 
@@ -164,8 +401,9 @@ class Writer:
         for _ in range(r.choice((0, 1, 1, 2))):
             blocks.insert(r.randint(1, len(blocks)), f"<h2>{self.headline()}</h2>")
         if r.random() < 0.2:
-            blocks.insert(r.randint(1, len(blocks)), f"<blockquote><p>{self.sentence()}</p>"
-                          "</blockquote>")
+            blocks.insert(
+                r.randint(1, len(blocks)), f"<blockquote><p>{self.sentence()}</p></blockquote>"
+            )
         if embed_photo_id:
             blocks.insert(
                 r.randint(1, len(blocks)),
@@ -236,8 +474,13 @@ def generate(*, articles, authors, photos, seed, batch, log):
         names.add(f"{rnd.choice(FIRST)}{middle} {rnd.choice(LAST)}")
     author_rows = Author.objects.bulk_create(
         (
-            Author(name=name, slug=slugify(name), title=rnd.choice(TITLES),
-                   bio=writer.sentence(), email=f"{slugify(name)}@example.org")
+            Author(
+                name=name,
+                slug=slugify(name),
+                title=rnd.choice(TITLES),
+                bio=writer.sentence(),
+                email=f"{slugify(name)}@example.org",
+            )
             for name in sorted(names)
         ),
         batch_size=batch,
@@ -254,8 +497,10 @@ def generate(*, articles, authors, photos, seed, batch, log):
                 person = f"{rnd.choice(FIRST)} {rnd.choice(LAST)}"
                 agency = rnd.choice(AGENCIES)
                 photo = Photo(
-                    title=writer.sentence(5)[:-1], alt_text=writer.sentence(8)[:-1],
-                    caption=writer.sentence(), credit_line=f"{person} / {agency}",
+                    title=writer.sentence(5)[:-1],
+                    alt_text=writer.sentence(8)[:-1],
+                    caption=writer.sentence(),
+                    credit_line=f"{person} / {agency}",
                     uploaded_at=now - timedelta(days=rnd.uniform(0, 8 * 365)),
                 )
                 if rnd.random() < 0.1:
@@ -266,8 +511,9 @@ def generate(*, articles, authors, photos, seed, batch, log):
     for photo in photo_rows:
         person, agency = photo.credit_line.split(" / ")
         credits.append(Credit(photo=photo, position=0, creator=person))
-        credits.append(Credit(photo=photo, position=1, organisation=agency,
-                              licence=rnd.choice(LICENCES)))
+        credits.append(
+            Credit(photo=photo, position=1, organisation=agency, licence=rnd.choice(LICENCES))
+        )
     Credit.objects.bulk_create(credits, batch_size=batch)
     step("photos and credits", t)
 
@@ -276,8 +522,11 @@ def generate(*, articles, authors, photos, seed, batch, log):
     byline_through = Byline
     tag_through = Article.tags.through
     statuses = (
-        [Status.PUBLISHED] * 940 + [Status.DRAFT] * 30 + [Status.REVIEW] * 17
-        + [Status.ARCHIVED] * 3 + ["scheduled"] * 10
+        [Status.PUBLISHED] * 940
+        + [Status.DRAFT] * 30
+        + [Status.REVIEW] * 17
+        + [Status.ARCHIVED] * 3
+        + ["scheduled"] * 10
     )
     fields = [Article._meta.get_field("created_at"), Article._meta.get_field("updated_at")]
     written = 0
@@ -305,22 +554,32 @@ def generate(*, articles, authors, photos, seed, batch, log):
                 lead = rnd.choice(photo_rows) if rnd.random() < 0.7 else None
                 embed = rnd.choice(photo_rows).pk if rnd.random() < 0.15 else None
                 rare = rnd.choice(RARE_TERMS) if rnd.random() < 0.004 else None
-                rows.append(Article(
-                    headline=headline, slug=slug, dek=writer.sentence(),
-                    body=sanitize(writer.body(embed, rare)),
-                    section=sections[weighted_indexes(rnd, len(sections), 1, 0.8)[0]],
-                    status=status, created_at=created,
-                    updated_at=published if published and published < now else created,
-                    published_at=published, first_published_at=first,
-                    substantive_update_at=(published + timedelta(hours=3))
-                    if published and rnd.random() < 0.05 else None,
-                    lead_photo=lead, source="bench",
-                ))
+                rows.append(
+                    Article(
+                        headline=headline,
+                        slug=slug,
+                        dek=writer.sentence(),
+                        body=sanitize(writer.body(embed, rare)),
+                        section=sections[weighted_indexes(rnd, len(sections), 1, 0.8)[0]],
+                        status=status,
+                        created_at=created,
+                        updated_at=published if published and published < now else created,
+                        published_at=published,
+                        first_published_at=first,
+                        substantive_update_at=(published + timedelta(hours=3))
+                        if published and rnd.random() < 0.05
+                        else None,
+                        lead_photo=lead,
+                        source="bench",
+                    )
+                )
                 count = rnd.choices((1, 2, 3), weights=(60, 30, 10))[0]
-                extras.append((
-                    list(dict.fromkeys(weighted_indexes(rnd, authors, count, 0.6))),
-                    list(dict.fromkeys(weighted_indexes(rnd, len(tags), rnd.randint(0, 5), 1))),
-                ))
+                extras.append(
+                    (
+                        list(dict.fromkeys(weighted_indexes(rnd, authors, count, 0.6))),
+                        list(dict.fromkeys(weighted_indexes(rnd, len(tags), rnd.randint(0, 5), 1))),
+                    )
+                )
             with transaction.atomic():
                 rows = Article.objects.bulk_create(rows)
                 Byline.objects.bulk_create(
@@ -372,10 +631,19 @@ def main(argv=None):
             "database (or --force to add to it)."
         )
     started = time.perf_counter()
-    print(f"Generating {args.articles} articles into {connection.settings_dict['NAME']} "
-          f"({connection.vendor})", flush=True)
-    generate(articles=args.articles, authors=args.authors, photos=args.photos, seed=args.seed,
-             batch=args.batch, log=lambda line: print(line, flush=True))
+    print(
+        f"Generating {args.articles} articles into {connection.settings_dict['NAME']} "
+        f"({connection.vendor})",
+        flush=True,
+    )
+    generate(
+        articles=args.articles,
+        authors=args.authors,
+        photos=args.photos,
+        seed=args.seed,
+        batch=args.batch,
+        log=lambda line: print(line, flush=True),
+    )
     print(f"Done in {time.perf_counter() - started:.1f} s", flush=True)
 
 

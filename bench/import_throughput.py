@@ -35,14 +35,58 @@ DATA = OUT / "import"
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
 DB_NAME = os.environ.get("BENCH_IMPORT_DB", "")
 WORDS = [
-    "harbour", "council", "ferry", "night", "vote", "budget", "school", "river", "bridge",
-    "market", "police", "court", "storm", "tide", "water", "housing", "transport", "museum",
-    "festival", "minister", "plan", "report", "season", "workers", "union", "hospital",
-    "library", "station", "road", "farm", "price", "energy", "city", "region", "port",
+    "harbour",
+    "council",
+    "ferry",
+    "night",
+    "vote",
+    "budget",
+    "school",
+    "river",
+    "bridge",
+    "market",
+    "police",
+    "court",
+    "storm",
+    "tide",
+    "water",
+    "housing",
+    "transport",
+    "museum",
+    "festival",
+    "minister",
+    "plan",
+    "report",
+    "season",
+    "workers",
+    "union",
+    "hospital",
+    "library",
+    "station",
+    "road",
+    "farm",
+    "price",
+    "energy",
+    "city",
+    "region",
+    "port",
 ]
-NAMES = [f"{first} {last}" for first in ("Ana", "Ben", "Carla", "David", "Elena", "Farid",
-                                         "Grace", "Hugo", "Ines", "Jonas")
-         for last in ("Okafor", "Lee", "Ruiz", "Berg", "Mensah", "Ibáñez", "Rossi", "Kim")]
+NAMES = [
+    f"{first} {last}"
+    for first in (
+        "Ana",
+        "Ben",
+        "Carla",
+        "David",
+        "Elena",
+        "Farid",
+        "Grace",
+        "Hugo",
+        "Ines",
+        "Jonas",
+    )
+    for last in ("Okafor", "Lee", "Ruiz", "Berg", "Mensah", "Ibáñez", "Rossi", "Kim")
+]
 CATEGORIES = ["News", "Politics", "Business", "Sport", "Culture", "Science", "Travel"]
 
 
@@ -63,8 +107,9 @@ def write_text_articles(folder, count):
     for i in range(count):
         day = date(2020, 1, 1) + timedelta(days=rng.randint(0, 1800))
         authors = rng.sample(NAMES, rng.randint(1, 3))
-        byline = " and ".join([", ".join(authors[:-1]), authors[-1]] if len(authors) > 1
-                              else authors)
+        byline = " and ".join(
+            [", ".join(authors[:-1]), authors[-1]] if len(authors) > 1 else authors
+        )
         body = [
             f"{sentence(rng, 8)[:-1]} number {i}",
             f"Written on {day:%m/%d/%Y}",
@@ -112,11 +157,15 @@ def write_wxr(path, count):
             tags = rng.sample(WORDS, rng.randint(0, 4))
             paragraphs = "\n\n".join(paragraph(rng) for _ in range(rng.randint(5, 10)))
             caption = (
-                f'[caption id="attachment_{i + count}" width="640"]<img src="https://bench.'
-                f'example/wp-content/uploads/2020/01/p{i}.jpg" alt="{escape(sentence(rng, 4))}"'
-                f' class="wp-image-{i + count}" /> {sentence(rng, 8)} Photo: '
-                f"{rng.choice(NAMES)}[/caption]"
-            ) if i % 3 == 0 else ""
+                (
+                    f'[caption id="attachment_{i + count}" width="640"]<img src="https://bench.'
+                    f'example/wp-content/uploads/2020/01/p{i}.jpg" alt="{escape(sentence(rng, 4))}"'
+                    f' class="wp-image-{i + count}" /> {sentence(rng, 8)} Photo: '
+                    f"{rng.choice(NAMES)}[/caption]"
+                )
+                if i % 3 == 0
+                else ""
+            )
             terms = "".join(
                 f'<category domain="category" nicename="{c.lower()}"><![CDATA[{c}]]></category>'
                 for c in categories
@@ -129,7 +178,7 @@ def write_wxr(path, count):
                 f"<link>https://bench.example/{when[:4]}/post-{i}/</link>"
                 f"<dc:creator><![CDATA[{author}]]></dc:creator>"
                 f'<guid isPermaLink="false">https://bench.example/?p={i}</guid>'
-                f"<content:encoded><![CDATA[{caption}\n\n{paragraphs}\n\n[gallery ids=\"1,2\"]"
+                f'<content:encoded><![CDATA[{caption}\n\n{paragraphs}\n\n[gallery ids="1,2"]'
                 f"]]></content:encoded><excerpt:encoded><![CDATA[{sentence(rng)}]]>"
                 f"</excerpt:encoded><wp:post_id>{i}</wp:post_id><wp:post_date>{when}"
                 f"</wp:post_date><wp:post_date_gmt>{when}</wp:post_date_gmt>"
@@ -157,7 +206,9 @@ def fresh_database(kind, name=DB_NAME):
         url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
-        cwd=PROJECT, env={**os.environ, "DATABASE_URL": url}, check=True,
+        cwd=PROJECT,
+        env={**os.environ, "DATABASE_URL": url},
+        check=True,
     )
     return url
 
@@ -179,14 +230,18 @@ def child(path, media_root):
         start, cpu_start = time.perf_counter(), time.process_time()
         call_command("import_articles", path, stdout=sink, stderr=sink)
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    print(json.dumps({
-        "seconds": elapsed,
-        # The importing process's own CPU time (not the database's): steadier than the
-        # wall clock on a shared machine.
-        "cpu_seconds": cpu,
-        "articles": Article.objects.count(),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": elapsed,
+                # The importing process's own CPU time (not the database's): steadier than the
+                # wall clock on a shared machine.
+                "cpu_seconds": cpu,
+                "articles": Article.objects.count(),
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def measure(kind, label, path, name=DB_NAME):
@@ -194,7 +249,10 @@ def measure(kind, label, path, name=DB_NAME):
     media = OUT / "import" / "media"
     result = subprocess.run(
         [sys.executable, __file__, "--child", str(path), str(media)],
-        cwd=PROJECT, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True,
+        cwd=PROJECT,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
     )
     if result.returncode:
         raise SystemExit(result.stderr[-2000:])
@@ -207,12 +265,16 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000])
-    parser.add_argument("--wxr", nargs="+", type=int, default=[1000, 10000],
-                        help="posts in each WXR file (0: none)")
-    parser.add_argument("--db-name", default=DB_NAME,
-                        help="the PostgreSQL database and SQLite file made anew for each run "
-                             "(default: $BENCH_IMPORT_DB, else newsroom_importers_bench and "
-                             "bench.sqlite3)")
+    parser.add_argument(
+        "--wxr", nargs="+", type=int, default=[1000, 10000], help="posts in each WXR file (0: none)"
+    )
+    parser.add_argument(
+        "--db-name",
+        default=DB_NAME,
+        help="the PostgreSQL database and SQLite file made anew for each run "
+        "(default: $BENCH_IMPORT_DB, else newsroom_importers_bench and "
+        "bench.sqlite3)",
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -232,13 +294,19 @@ def main():
         for label, path in workloads:
             figures = measure(kind, label, path, args.db_name)
             results.append(figures)
-            print(f"{kind:<9} {label:<32} {figures['articles']:>6} articles  "
-                  f"{figures['seconds']:7.1f} s  {figures['rate']:6.0f}/s  "
-                  f"(CPU {figures['cpu_seconds']:.1f} s)  "
-                  f"peak {figures['peak_rss_mb']:.0f} MB", flush=True)
+            print(
+                f"{kind:<9} {label:<32} {figures['articles']:>6} articles  "
+                f"{figures['seconds']:7.1f} s  {figures['rate']:6.0f}/s  "
+                f"(CPU {figures['cpu_seconds']:.1f} s)  "
+                f"peak {figures['peak_rss_mb']:.0f} MB",
+                flush=True,
+            )
     OUT.mkdir(exist_ok=True)
-    record = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-              "results": results}
+    record = {
+        "machine": machine(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "results": results,
+    }
     (OUT / "import_throughput.json").write_text(json.dumps(record, indent=1))
     print(json.dumps(record["machine"]))
 

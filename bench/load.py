@@ -62,8 +62,9 @@ def sample_paths(count, seed):
     django.setup()
     from articles.models import Article
 
-    articles = list(Article.objects.published().select_related("section")
-                    .order_by("-published_at")[:count])
+    articles = list(
+        Article.objects.published().select_related("section").order_by("-published_at")[:count]
+    )
     if not articles:
         sys.exit("no published articles: fill the database first (bench/generate_archive.py)")
     rng = random.Random(seed)
@@ -74,15 +75,17 @@ def sample_paths(count, seed):
 
 def server_env(args):
     env = dict(os.environ)
-    env.update({
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # Plain http on loopback; everything else as in production.
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
-        "GUNICORN_LOG_LEVEL": "warning",
-    })
+    env.update(
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Plain http on loopback; everything else as in production.
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "GUNICORN_BIND": f"127.0.0.1:{args.port}",
+            "GUNICORN_LOG_LEVEL": "warning",
+        }
+    )
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
     return env
@@ -108,9 +111,21 @@ def start_wrk(base, paths, connections, duration, seed, workdir):
     script.write_text(WRK_SCRIPT)
     env = dict(os.environ, LOAD_PATHS=str(path_file), LOAD_SEED=str(seed))
     return subprocess.Popen(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
-         "-s", str(script), base],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(script),
+            base,
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -128,13 +143,18 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=16, help="concurrent connections in all")
     parser.add_argument("--duration", type=int, default=60, help="seconds")
-    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: "
-                        "newsroom/gunicorn.conf.py's, from the CPU count)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="gunicorn workers (default: newsroom/gunicorn.conf.py's, from the CPU count)",
+    )
     parser.add_argument("--port", type=int, default=8791)
     parser.add_argument("--sample", type=int, default=500, help="distinct articles and queries")
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--only", choices=["article page", "search"],
-                        help="load one target with all the clients")
+    parser.add_argument(
+        "--only", choices=["article page", "search"], help="load one target with all the clients"
+    )
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install -y wrk)")
@@ -142,12 +162,18 @@ def main(argv=None):
     articles, searches = sample_paths(args.sample, args.seed)
     OUT.mkdir(exist_ok=True)
     base = f"http://127.0.0.1:{args.port}"
-    with open(OUT / "load-gunicorn.log", "w") as log, \
-            tempfile.TemporaryDirectory() as tmp:
+    with open(OUT / "load-gunicorn.log", "w") as log, tempfile.TemporaryDirectory() as tmp:
         server = subprocess.Popen(
-            [str(PROJECT / ".venv/bin/gunicorn"), "-c", "newsroom/gunicorn.conf.py",
-             "newsroom.wsgi"],
-            cwd=PROJECT, env=server_env(args), stdout=log, stderr=log,
+            [
+                str(PROJECT / ".venv/bin/gunicorn"),
+                "-c",
+                "newsroom/gunicorn.conf.py",
+                "newsroom.wsgi",
+            ],
+            cwd=PROJECT,
+            env=server_env(args),
+            stdout=log,
+            stderr=log,
         )
         half = max(1, args.clients // 2)
         try:
@@ -156,19 +182,23 @@ def main(argv=None):
                 half = args.clients if args.only == "article page" else 0
             runs = {}
             if half:
-                runs["article page"] = start_wrk(base, articles, half, args.duration,
-                                                 args.seed, Path(tmp))
+                runs["article page"] = start_wrk(
+                    base, articles, half, args.duration, args.seed, Path(tmp)
+                )
             if args.clients - half:
-                runs["search"] = start_wrk(base, searches, args.clients - half, args.duration,
-                                           args.seed + 1, Path(tmp))
+                runs["search"] = start_wrk(
+                    base, searches, args.clients - half, args.duration, args.seed + 1, Path(tmp)
+                )
             report = {name: figures(process) for name, process in runs.items()}
         finally:
             server.terminate()
             server.wait(timeout=30)
 
     report["_run"] = {
-        "clients": args.clients, "duration_s": args.duration,
-        "workers": args.workers or "from CPU count", "cpus": os.cpu_count(),
+        "clients": args.clients,
+        "duration_s": args.duration,
+        "workers": args.workers or "from CPU count",
+        "cpus": os.cpu_count(),
         "database": os.environ.get("DATABASE_URL", "sqlite (default)").split("@")[-1],
         "cache": os.environ.get("CACHE_URL", "locmem (default)"),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -182,8 +212,10 @@ def main(argv=None):
     for name in targets:
         r = report[name]
         clients = half if name == "article page" else args.clients - half
-        print(f"| {name} | {clients} | {r['requests']} | {r['rps']} | {r['errors']} | "
-              f"{r['p50_ms']:.1f} | {r['p90_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} |")
+        print(
+            f"| {name} | {clients} | {r['requests']} | {r['rps']} | {r['errors']} | "
+            f"{r['p50_ms']:.1f} | {r['p90_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} |"
+        )
     errors = sum(report[n]["errors"] for n in targets)
     load = report["_run"]["load_average_after"]
     print(f"errors: {errors} (must be 0); load average after: {load}")

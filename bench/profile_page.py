@@ -52,8 +52,9 @@ def main(argv=None):
     with CaptureQueriesContext(connection) as queries:
         client.get(url(args.repeat + 1))
     print(profiler.output_text(unicode=False, color=False, show_all=False))
-    print(f"{args.url}: {elapsed:.1f} ms per request (mean of {args.repeat}), "
-          f"{len(queries)} queries:")
+    print(
+        f"{args.url}: {elapsed:.1f} ms per request (mean of {args.repeat}), {len(queries)} queries:"
+    )
     for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"])):
         print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:400]}")
 

@@ -42,8 +42,9 @@ def camera_like_jpeg(path):
     picture = Image.merge("RGB", (horizontal, vertical, ImageChops.invert(horizontal)))
     for scale, weight in ((64, 0.35), (16, 0.3), (4, 0.2), (1, 0.06)):
         w, h = width // scale, height // scale
-        layer = Image.merge("RGB", [Image.frombytes("L", (w, h), rng.randbytes(w * h))
-                                    for _ in range(3)])
+        layer = Image.merge(
+            "RGB", [Image.frombytes("L", (w, h), rng.randbytes(w * h)) for _ in range(3)]
+        )
         layer = layer.resize(SIZE, Image.Resampling.BICUBIC)
         picture = Image.blend(picture, layer, weight)
     picture.save(path, "JPEG", quality=90)
@@ -112,12 +113,18 @@ def main():
         "bytes": sizes,
     }
     (OUT / "renditions.json").write_text(json.dumps(result, indent=2))
-    print(f"original: {SIZE[0]}×{SIZE[1]}, {len(data):,} bytes; "
-          f"{len(sizes)} renditions ({', '.join(result['formats'])}); medians of {args.runs}")
-    print(f"prepare_upload: {result['prepare_upload_wall_s']} s wall, "
-          f"{result['prepare_upload_cpu_s']} s CPU")
-    print(f"full rendition set: {result['full_set_wall_s']} s wall, "
-          f"{result['full_set_cpu_s']} s CPU (wall per run {result['full_set_wall_runs_s']})")
+    print(
+        f"original: {SIZE[0]}×{SIZE[1]}, {len(data):,} bytes; "
+        f"{len(sizes)} renditions ({', '.join(result['formats'])}); medians of {args.runs}"
+    )
+    print(
+        f"prepare_upload: {result['prepare_upload_wall_s']} s wall, "
+        f"{result['prepare_upload_cpu_s']} s CPU"
+    )
+    print(
+        f"full rendition set: {result['full_set_wall_s']} s wall, "
+        f"{result['full_set_cpu_s']} s CPU (wall per run {result['full_set_wall_runs_s']})"
+    )
     print("  CPU by kind: " + ", ".join(f"{k} {v} s" for k, v in result["cpu_s_by_format"].items()))
     for width in (640, 1280):
         for fmt in result["formats"]:

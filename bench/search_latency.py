@@ -113,9 +113,13 @@ def main(argv=None):
                 if view_out and fn_out:
                     break
         report[kind] = {
-            "terms": matches, "timeouts": timeouts,
-            **{f"{where}_{p}_ms": round(percentile(ms, p), 1)
-               for where, ms in times.items() for p in (50, 95)},
+            "terms": matches,
+            "timeouts": timeouts,
+            **{
+                f"{where}_{p}_ms": round(percentile(ms, p), 1)
+                for where, ms in times.items()
+                for p in (50, 95)
+            },
             "samples": times,
         }
         r = report[kind]
@@ -126,14 +130,24 @@ def main(argv=None):
         )
         print(rows[-1], flush=True)
     OUT.mkdir(exist_ok=True)
-    (OUT / "search.json").write_text(json.dumps({
-        "machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "articles": Article.objects.count(), "repeat": args.repeat, "timeout_s": args.timeout,
-        "results": report,
-    }, indent=2))
+    (OUT / "search.json").write_text(
+        json.dumps(
+            {
+                "machine": machine(),
+                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                "articles": Article.objects.count(),
+                "repeat": args.repeat,
+                "timeout_s": args.timeout,
+                "results": report,
+            },
+            indent=2,
+        )
+    )
     print()
-    print("| queries | terms (matches) | view p50 ms | view p95 ms | function p50 ms "
-          "| function p95 ms | timeouts |")
+    print(
+        "| queries | terms (matches) | view p50 ms | view p95 ms | function p50 ms "
+        "| function p95 ms | timeouts |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|")
     print("\n".join(rows))
 

@@ -67,20 +67,22 @@ end
 
 def server_env(args):
     env = dict(os.environ)
-    env.update({
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        # As behind a TLS-terminating proxy: https without a certificate on loopback.
-        "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
-        "NEWSROOM_BENCH_FLOOR": "1",
-        "GUNICORN_WORKERS": str(args.workers),
-        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
-        "GUNICORN_LOG_LEVEL": "warning",
-        # At these rates the production recycling (every ~2000 requests) would restart a
-        # worker every second or two; the run measures pages, not worker start-up.
-        "GUNICORN_MAX_REQUESTS": str(args.max_requests),
-    })
+    env.update(
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            # As behind a TLS-terminating proxy: https without a certificate on loopback.
+            "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
+            "NEWSROOM_BENCH_FLOOR": "1",
+            "GUNICORN_WORKERS": str(args.workers),
+            "GUNICORN_BIND": f"127.0.0.1:{args.port}",
+            "GUNICORN_LOG_LEVEL": "warning",
+            # At these rates the production recycling (every ~2000 requests) would restart a
+            # worker every second or two; the run measures pages, not worker start-up.
+            "GUNICORN_MAX_REQUESTS": str(args.max_requests),
+        }
+    )
     return env
 
 
@@ -146,8 +148,6 @@ def count_queries(paths):
     return counts
 
 
-
-
 def drain(base, workers):
     """Wait until the requests wrk abandoned at its deadline are done, so none delays the next."""
     deadline = time.monotonic() + 120
@@ -167,12 +167,26 @@ def fetch(url, proxy=True):
 def wrk(url, *, duration, connections, bust, script):
     env = dict(os.environ, BENCH_BUST="1" if bust else "0")
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-         "-H", ": ".join(PROXY_HEADER), "-s", script, url],
-        capture_output=True, text=True, env=env, check=True,
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "-H",
+            ": ".join(PROXY_HEADER),
+            "-s",
+            script,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     ).stdout
     line = next(line for line in out.splitlines() if line.startswith("BENCH "))
-    result = json.loads(line[len("BENCH "):])
+    result = json.loads(line[len("BENCH ") :])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     return result
 
@@ -217,7 +231,9 @@ def main(argv=None):
     OUT.mkdir(exist_ok=True)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=PROJECT, env=env, check=True,
+        cwd=PROJECT,
+        env=env,
+        check=True,
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script_file:
         script_file.write(WRK_SCRIPT)
@@ -225,16 +241,19 @@ def main(argv=None):
     results = {}
     try:
         # cached and uncached against one server; cold against one that keeps nothing.
-        for group, server_modes in (("cache", [m for m in modes if m != "cold"]),
-                                    ("no cache", [m for m in modes if m == "cold"])):
+        for group, server_modes in (
+            ("cache", [m for m in modes if m != "cold"]),
+            ("no cache", [m for m in modes if m == "cold"]),
+        ):
             if not server_modes:
                 continue
             group_env = dict(env, CACHE_URL="dummycache://") if group == "no cache" else env
             with serve(group_env, args, paths) as base:
                 for mode in server_modes:
                     for name, path in paths.items():
-                        results[f"{name}/{mode}"] = measure(base, name, path, mode, args,
-                                                            script_file.name)
+                        results[f"{name}/{mode}"] = measure(
+                            base, name, path, mode, args, script_file.name
+                        )
     finally:
         os.unlink(script_file.name)
 
@@ -242,7 +261,10 @@ def main(argv=None):
         "machine": machine(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "settings": {k: v for k, v in vars(args).items()},
-        "pages": paths, "sizes": sizes, "queries": queries, "results": results,
+        "pages": paths,
+        "sizes": sizes,
+        "queries": queries,
+        "results": results,
     }
     (OUT / "throughput.json").write_text(json.dumps(report, indent=2))
     print()
@@ -254,9 +276,12 @@ def serve(env, args, paths):
     """gunicorn with ``env``, every worker's floor and cache filled, until the block ends."""
     log = open(OUT / "gunicorn.log", "a")  # noqa: SIM115 - open for the server's lifetime
     server = subprocess.Popen(
-        [str(PROJECT / ".venv/bin/gunicorn"), "-c", "newsroom/gunicorn.conf.py",
-         "newsroom.wsgi"],
-        cwd=PROJECT, env=env, stdout=log, stderr=log, start_new_session=True,
+        [str(PROJECT / ".venv/bin/gunicorn"), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi"],
+        cwd=PROJECT,
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{args.port}"
     try:
@@ -267,8 +292,10 @@ def serve(env, args, paths):
                 status, page = fetch(base + path)
                 floor_status, floor = fetch(base + "/_bench/floor" + path)
             if status != 200 or floor_status != 200 or abs(len(page) - len(floor)) > 64:
-                sys.exit(f"{path}: page {status} ({len(page)} B), floor {floor_status} "
-                         f"({len(floor)} B): the floor does not serve the page's bytes")
+                sys.exit(
+                    f"{path}: page {status} ({len(page)} B), floor {floor_status} "
+                    f"({len(floor)} B): the floor does not serve the page's bytes"
+                )
         yield base
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -283,19 +310,25 @@ def measure(base, name, path, mode, args, script):
         order = ("page", "floor") if round_ % 2 == 0 else ("floor", "page")
         for target in order:
             url = base + (path if target == "page" else "/_bench/floor" + path)
-            runs[target].append(wrk(
-                url, duration=args.duration, connections=args.connections,
-                bust=mode != "cached", script=script,
-            ))
+            runs[target].append(
+                wrk(
+                    url,
+                    duration=args.duration,
+                    connections=args.connections,
+                    bust=mode != "cached",
+                    script=script,
+                )
+            )
             drain(base, args.workers)
     page, floor = summarise(runs["page"]), summarise(runs["floor"])
     ratio = page["rps"] / floor["rps"] if floor["rps"] else float("nan")
-    print(f"{name:8} {mode:9} page {page['rps']:7.1f} req/s "
-          f"p50 {page['p50_ms']:6.1f} ms p99 {page['p99_ms']:6.1f} ms | floor "
-          f"{floor['rps']:7.1f} req/s p50 {floor['p50_ms']:6.1f} ms | ratio {ratio:.2f}",
-          flush=True)
-    return {"path": path, "mode": mode, "page": page, "floor": floor, "ratio": ratio,
-            "runs": runs}
+    print(
+        f"{name:8} {mode:9} page {page['rps']:7.1f} req/s "
+        f"p50 {page['p50_ms']:6.1f} ms p99 {page['p99_ms']:6.1f} ms | floor "
+        f"{floor['rps']:7.1f} req/s p50 {floor['p50_ms']:6.1f} ms | ratio {ratio:.2f}",
+        flush=True,
+    )
+    return {"path": path, "mode": mode, "page": page, "floor": floor, "ratio": ratio, "runs": runs}
 
 
 def markdown(report):
@@ -310,9 +343,11 @@ def markdown(report):
         queries = {"cached": q["hit"], "uncached": q["busted"], "cold": q["cold"]}[r["mode"]]
         page, floor = r["page"], r["floor"]
         if not page["requests"]:
-            lines.append(f"| {name} `{r['path']}` | {r['mode']} | 0 (no answer within the run) "
-                         f"| | | | {floor['rps']:.0f} | {floor['p50_ms']:.1f} "
-                         f"| {floor['p99_ms']:.1f} | 0× | {queries} | |")
+            lines.append(
+                f"| {name} `{r['path']}` | {r['mode']} | 0 (no answer within the run) "
+                f"| | | | {floor['rps']:.0f} | {floor['p50_ms']:.1f} "
+                f"| {floor['p99_ms']:.1f} | 0× | {queries} | |"
+            )
             continue
         lines.append(
             f"| {name} `{r['path']}` | {r['mode']} | {page['rps']:.0f} | {page['p50_ms']:.1f} "

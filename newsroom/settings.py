@@ -132,9 +132,7 @@ for database in DATABASES.values():
     else:
         # A newsroom has several people saving at once; wait for the write lock instead of
         # failing.
-        database.setdefault("OPTIONS", {}).update(
-            {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-        )
+        database.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

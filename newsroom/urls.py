@@ -26,8 +26,11 @@ urlpatterns = [
     path(
         "sitemap-articles.xml",
         cached_page(sitemap_views.sitemap),
-        {"sitemaps": ARTICLE_SITEMAPS, "section": "articles",
-         "template_name": "sitemaps/articles.xml"},
+        {
+            "sitemaps": ARTICLE_SITEMAPS,
+            "section": "articles",
+            "template_name": "sitemaps/articles.xml",
+        },
         name="sitemap-articles",
     ),
     path(

@@ -5,8 +5,13 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Chromium as root in a sandbox-less container, with no calls out to Google's services.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 

@@ -36,11 +36,18 @@ def image_bytes(fmt="JPEG", size=(64, 48), color=(120, 40, 30)):
 
 
 def make_photo(with_file=True, **overrides):
-    photo = Photo(**{"caption": "A caption.", "credit_line": "Jane Roe / Ledger Photo",
-                     "alt_text": "A photo", **overrides})
+    photo = Photo(
+        **{
+            "caption": "A caption.",
+            "credit_line": "Jane Roe / Ledger Photo",
+            "alt_text": "A photo",
+            **overrides,
+        }
+    )
     if with_file:
-        photo.image.save(f"p{next(_seq)}.jpg", SimpleUploadedFile("p.jpg", image_bytes()),
-                         save=False)
+        photo.image.save(
+            f"p{next(_seq)}.jpg", SimpleUploadedFile("p.jpg", image_bytes()), save=False
+        )
     photo.save()
     return photo
 
@@ -54,7 +61,8 @@ def make_article(*, authors=None, tags=(), status=Status.PUBLISHED, **overrides)
         "body": "<p>Body text.</p>",
         "status": status,
         "published_at": timezone.now() - timedelta(hours=1)
-        if status in (Status.PUBLISHED, Status.ARCHIVED) else None,
+        if status in (Status.PUBLISHED, Status.ARCHIVED)
+        else None,
         **overrides,
     }
     if "section" not in fields:
@@ -69,8 +77,10 @@ def make_article(*, authors=None, tags=(), status=Status.PUBLISHED, **overrides)
 def make_user(username=None, *, role=None, **overrides):
     """A staff user, in the "Writer" or "Editor" group when ``role`` names one."""
     user = User.objects.create_user(
-        username or f"user{next(_seq)}", password="a-long-test-password",
-        is_staff=True, **overrides,
+        username or f"user{next(_seq)}",
+        password="a-long-test-password",
+        is_staff=True,
+        **overrides,
     )
     if role:
         user.groups.add(Group.objects.get(name=role))

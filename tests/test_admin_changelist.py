@@ -43,6 +43,7 @@ def at(year, month, day):
 
 # Filters.
 
+
 def test_status_and_section_filters(editor_client):
     news, sport = make_section(), make_section()
     draft = make_article(status=Status.DRAFT, section=news)
@@ -79,18 +80,25 @@ def test_author_filter_lists_no_author_links_and_loads_its_autocomplete(editor_c
     assert "authors__id__exact=" not in page  # no link per author any more
     assert '<select name="authors__id__exact"' in page
     assert "admin/js/autocomplete.js" in page and "admin/article-author-filter.js" in page
-    assert page.index("select2.full") < page.index("jquery.init.js") < page.index(
-        "article-author-filter.js"
+    assert (
+        page.index("select2.full")
+        < page.index("jquery.init.js")
+        < page.index("article-author-filter.js")
     )
 
 
 def test_author_autocomplete_answers_an_editor(editor_client):
     wanted = make_author(name="Carmen Castro")
     make_author(name="Dmitri Volkov")
-    response = editor_client.get(reverse("admin:autocomplete"), {
-        "app_label": "articles", "model_name": "article", "field_name": "authors",
-        "term": "cast",
-    })
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "authors",
+            "term": "cast",
+        },
+    )
     assert response.status_code == 200
     assert response.json()["results"] == [{"id": str(wanted.pk), "text": "Carmen Castro"}]
 
@@ -122,6 +130,7 @@ def test_writer_still_sees_only_own_articles(client):
 
 
 # Search.
+
 
 def test_search_finds_headline_standfirst_and_author_words(editor_client):
     castro = make_author(name="Carmen Castro")
@@ -160,6 +169,7 @@ def test_search_combines_with_filters(editor_client):
 
 # Date links.
 
+
 def test_date_links_run_from_the_first_to_the_last_publication(editor_client):
     make_article(published_at=at(2021, 3, 5))
     make_article(published_at=at(2023, 7, 9))
@@ -170,11 +180,10 @@ def test_date_links_run_from_the_first_to_the_last_publication(editor_client):
 
     months = editor_client.get(LIST, {"published_at__year": 2023}).context
     assert [c["title"] for c in date_choices(months)] == [
-        f"{month} 2023" for month in
-        ["January", "February", "March", "April", "May", "June", "July"]
+        f"{month} 2023"
+        for month in ["January", "February", "March", "April", "May", "June", "July"]
     ]
-    days = editor_client.get(LIST, {"published_at__year": 2021,
-                                    "published_at__month": 3}).context
+    days = editor_client.get(LIST, {"published_at__year": 2021, "published_at__month": 3}).context
     assert [c["title"] for c in date_choices(days)][:2] == ["March 5", "March 6"]
     assert len(date_choices(days)) == 27  # the 5th (first article) to the 31st
 
@@ -183,8 +192,9 @@ def test_date_links_filter_the_list(editor_client):
     old = make_article(published_at=at(2021, 3, 5))
     new = make_article(published_at=at(2023, 7, 9))
     assert listed(editor_client, published_at__year=2021) == [old]
-    assert listed(editor_client, published_at__year=2023, published_at__month=7,
-                  published_at__day=9) == [new]
+    assert listed(
+        editor_client, published_at__year=2023, published_at__month=7, published_at__day=9
+    ) == [new]
     page = editor_client.get(LIST).content.decode()
     assert "?published_at__year=2022" in page
 
@@ -193,9 +203,7 @@ def test_one_month_of_articles_starts_at_its_days(editor_client):
     make_article(published_at=at(2024, 2, 3))
     make_article(published_at=at(2024, 2, 10))
     context = editor_client.get(LIST).context
-    assert [c["title"] for c in date_choices(context)] == [
-        f"February {n}" for n in range(3, 11)
-    ]
+    assert [c["title"] for c in date_choices(context)] == [f"February {n}" for n in range(3, 11)]
 
 
 def date_choices(context):
@@ -206,14 +214,22 @@ def date_choices(context):
 
 # Pages.
 
+
 def test_pages_follow_the_newest_first_order(editor_client):
     section = make_section()
     start = timezone.now() - timedelta(days=1)
-    Article.objects.bulk_create([
-        Article(headline=f"Story {n}", slug=f"story-{n}", section=section,
-                status=Status.PUBLISHED, published_at=start - timedelta(minutes=n % 150))
-        for n in range(230)
-    ])
+    Article.objects.bulk_create(
+        [
+            Article(
+                headline=f"Story {n}",
+                slug=f"story-{n}",
+                section=section,
+                status=Status.PUBLISHED,
+                published_at=start - timedelta(minutes=n % 150),
+            )
+            for n in range(230)
+        ]
+    )
     expected = list(Article.objects.order_by("-published_at", "-pk"))
     first = listed(editor_client)
     second = listed(editor_client, p=2)
@@ -253,10 +269,21 @@ def test_bulk_publish_from_a_filtered_list_publishes_whole_articles(editor_clien
 
 # Cost.
 
-@pytest.mark.parametrize("params", [
-    {}, {"p": 2}, {"state": "review"}, {"q": "budget"}, {"q": "budget vote"},
-    {"mine": "yes"}, {"published_at__year": 2024}, "author", "section",
-])
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"p": 2},
+        {"state": "review"},
+        {"q": "budget"},
+        {"q": "budget vote"},
+        {"mine": "yes"},
+        {"published_at__year": 2024},
+        "author",
+        "section",
+    ],
+)
 def test_query_count_does_not_grow_with_articles_and_authors(
     editor_client, editor, django_assert_num_queries, params
 ):
@@ -266,15 +293,27 @@ def test_query_count_does_not_grow_with_articles_and_authors(
     def add_articles(count):
         for n in range(count):
             authors = [make_author(), make_author(), profile] if n % 3 else [make_author()]
-            make_article(headline=f"Budget vote {n}", section=section, authors=authors,
-                         status=Status.REVIEW if n % 2 else Status.PUBLISHED,
-                         published_at=at(2024, 1 + n % 12, 1 + n % 28))
+            make_article(
+                headline=f"Budget vote {n}",
+                section=section,
+                authors=authors,
+                status=Status.REVIEW if n % 2 else Status.PUBLISHED,
+                published_at=at(2024, 1 + n % 12, 1 + n % 28),
+            )
         # More than a page, whatever the filter, so that page 2 exists.
-        Article.objects.bulk_create([
-            Article(headline=f"Budget vote {n}", slug=f"bulk-{count}-{n}", section=section,
-                    status=Status.REVIEW, published_at=at(2024, 2, 2), created_by=editor)
-            for n in range(110)
-        ])
+        Article.objects.bulk_create(
+            [
+                Article(
+                    headline=f"Budget vote {n}",
+                    slug=f"bulk-{count}-{n}",
+                    section=section,
+                    status=Status.REVIEW,
+                    published_at=at(2024, 2, 2),
+                    created_by=editor,
+                )
+                for n in range(110)
+            ]
+        )
 
     def query(params):
         if params == "author":
@@ -296,6 +335,7 @@ def test_query_count_does_not_grow_with_articles_and_authors(
 
 # In a browser.
 
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_editor_types_an_author_name_to_filter_the_list(browser, live_server):
@@ -309,8 +349,14 @@ def test_editor_types_an_author_name_to_filter_the_list(browser, live_server):
     page = browser.new_page()
     problems = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    page.on(
+        "response",
+        lambda r: (
+            problems.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
     page.goto(f"{live_server.url}/admin/login/?next={LIST}")
     page.fill("#id_username", "eddie")
     page.fill("#id_password", "a-long-test-password")

@@ -81,8 +81,9 @@ def editor():
 
 
 def own_draft(writer, **fields):
-    return make_article(status=Status.DRAFT, created_by=writer,
-                        authors=[writer.author_profile], **fields)
+    return make_article(
+        status=Status.DRAFT, created_by=writer, authors=[writer.author_profile], **fields
+    )
 
 
 def post_change(client, article, **changes):
@@ -93,18 +94,27 @@ def post_change(client, article, **changes):
 
 # Writers.
 
+
 def test_writer_creates_a_draft_and_is_its_creator(client, writer):
     client.force_login(writer)
     page = client.get(ADD)
     section = make_section()
-    data = form_data(page, headline="Harbour reopens", slug="harbour-reopens",
-                     section=section.pk, body="<p>Ships are back.</p>")
+    data = form_data(
+        page,
+        headline="Harbour reopens",
+        slug="harbour-reopens",
+        section=section.pk,
+        body="<p>Ships are back.</p>",
+    )
     data["bylines-0-author"] = writer.author_profile.pk
     response = client.post(ADD, data)
     assert response.status_code == 302, response.context and response.context["errors"]
     article = Article.objects.get(slug="harbour-reopens")
     assert (article.status, article.created_by, article.published_at) == (
-        Status.DRAFT, writer, None)
+        Status.DRAFT,
+        writer,
+        None,
+    )
     assert [b.author for b in article.bylines.all()] == [writer.author_profile]
 
 
@@ -137,16 +147,24 @@ def test_writer_forged_status_and_dates_are_ignored(client, writer):
     client.force_login(writer)
     later = timezone.now() + timedelta(days=3)
     response = post_change(
-        client, article, headline="Edited", status="published",
-        published_at_0=later.date().isoformat(), published_at_1="10:00:00",
-        published_at=later.isoformat(), substantive_update_at=later.isoformat(),
+        client,
+        article,
+        headline="Edited",
+        status="published",
+        published_at_0=later.date().isoformat(),
+        published_at_1="10:00:00",
+        published_at=later.isoformat(),
+        substantive_update_at=later.isoformat(),
         substantive_update="on",
     )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.headline == "Edited"  # the allowed part of the edit went through
     assert (article.status, article.published_at, article.substantive_update_at) == (
-        Status.DRAFT, None, None)
+        Status.DRAFT,
+        None,
+        None,
+    )
     assert not AuditEntry.objects.filter(article=article).exists()
 
 
@@ -166,8 +184,9 @@ def test_writer_forged_bulk_publish_is_refused(client, writer):
     workflow.transition(article, "submit", by=writer)
     before = Article.objects.values().get(pk=article.pk)
     client.force_login(writer)
-    response = client.post(LIST, {"action": "publish_selected",
-                                  "_selected_action": [article.pk]}, follow=True)
+    response = client.post(
+        LIST, {"action": "publish_selected", "_selected_action": [article.pk]}, follow=True
+    )
     assert response.status_code == 200
     assert Article.objects.values().get(pk=article.pk) == before
     assert AuditEntry.objects.filter(article=article).count() == 1  # the submit only
@@ -206,6 +225,7 @@ def test_byline_author_may_edit_a_draft_someone_else_created(client, writer):
 
 # Editors.
 
+
 def test_send_back_without_a_comment_is_refused_and_nothing_saved(client, writer, editor):
     article = own_draft(writer)
     workflow.transition(article, "submit", by=writer)
@@ -221,8 +241,9 @@ def test_editor_sends_back_with_a_comment_shown_in_history(client, writer, edito
     article = own_draft(writer)
     workflow.transition(article, "submit", by=writer)
     client.force_login(editor)
-    response = post_change(client, article, _transition="send_back",
-                           workflow_comment="Needs a second source.")
+    response = post_change(
+        client, article, _transition="send_back", workflow_comment="Needs a second source."
+    )
     assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).status == Status.DRAFT
     page = client.get(change_url(article)).content.decode()
@@ -233,9 +254,13 @@ def test_editor_schedules_and_the_list_shows_it_scheduled(client, editor):
     article = make_article(status=Status.REVIEW)
     client.force_login(editor)
     at = timezone.localtime() + timedelta(days=2)
-    response = post_change(client, article, _transition="publish",
-                           publish_at_0=at.date().isoformat(),
-                           publish_at_1=at.strftime("%H:%M:%S"))
+    response = post_change(
+        client,
+        article,
+        _transition="publish",
+        publish_at_0=at.date().isoformat(),
+        publish_at_1=at.strftime("%H:%M:%S"),
+    )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.is_scheduled
@@ -250,8 +275,9 @@ def test_editor_bulk_publish_reports_each_success_and_refusal(client, editor):
     ready = make_article(status=Status.REVIEW, headline="Ready one")
     draft = make_article(status=Status.DRAFT, headline="Still a draft")
     client.force_login(editor)
-    response = client.post(LIST, {"action": "publish_selected",
-                                  "_selected_action": [ready.pk, draft.pk]}, follow=True)
+    response = client.post(
+        LIST, {"action": "publish_selected", "_selected_action": [ready.pk, draft.pk]}, follow=True
+    )
     text = " ".join(messages_of(response))
     assert "Publish: 1 done (“Ready one”)" in text
     assert "Publish refused for “Still a draft”: Cannot publish: the article is draft." in text
@@ -276,10 +302,15 @@ def test_correction_added_in_admin_shows_on_the_public_page(client, editor):
     article = make_article(status=Status.PUBLISHED)
     client.force_login(editor)
     page = client.get(change_url(article))
-    data = form_data(page, **{"corrections-TOTAL_FORMS": "1",
-                              "corrections-0-text": "An earlier version misspelt the mayor.",
-                              "corrections-0-noted_at_0": "2026-03-02",
-                              "corrections-0-noted_at_1": "09:30:00"})
+    data = form_data(
+        page,
+        **{
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-text": "An earlier version misspelt the mayor.",
+            "corrections-0-noted_at_0": "2026-03-02",
+            "corrections-0-noted_at_1": "09:30:00",
+        },
+    )
     assert client.post(change_url(article), data).status_code == 302
     client.logout()
     public = client.get(article.get_absolute_url()).content.decode()
@@ -288,8 +319,10 @@ def test_correction_added_in_admin_shows_on_the_public_page(client, editor):
 
 
 def test_review_queue_lists_oldest_submission_first_with_submitter(client, writer, editor):
-    older, newer = own_draft(writer, headline="Older story"), own_draft(writer,
-                                                                        headline="Newer story")
+    older, newer = (
+        own_draft(writer, headline="Older story"),
+        own_draft(writer, headline="Newer story"),
+    )
     workflow.transition(newer, "submit", by=writer)
     workflow.transition(older, "submit", by=writer)
     AuditEntry.objects.filter(article=older).update(at=timezone.now() - timedelta(hours=3))
@@ -316,6 +349,7 @@ def test_my_articles_filter(client, editor):
 
 # Concurrent editing.
 
+
 def test_stale_edit_is_refused_naming_who_saved_and_keeps_both_texts(client, editor):
     from django.test import Client
 
@@ -326,14 +360,15 @@ def test_stale_edit_is_refused_naming_who_saved_and_keeps_both_texts(client, edi
     b.force_login(bea)
     page_a, page_b = a.get(change_url(article)), b.get(change_url(article))
 
-    assert b.post(change_url(article), form_data(page_b, headline="Bea's headline")).status_code \
-        == 302
+    assert (
+        b.post(change_url(article), form_data(page_b, headline="Bea's headline")).status_code == 302
+    )
     response = a.post(change_url(article), form_data(page_a, headline="Ed's headline"))
 
     assert response.status_code == 200
     html = response.content.decode()
     assert "Bea Baker saved this article at" in html
-    assert 'value="Ed\'s headline"' in html or "value=\"Ed&#x27;s headline\"" in html
+    assert 'value="Ed\'s headline"' in html or 'value="Ed&#x27;s headline"' in html
     assert Article.objects.get(pk=article.pk).headline == "Bea's headline"
 
     # Saving again from the re-rendered form is a deliberate overwrite.
@@ -354,6 +389,7 @@ def test_transition_since_loading_makes_the_form_stale(client, writer, editor):
 
 
 # Preview.
+
 
 def test_preview_is_private_and_only_for_those_who_may_edit(client, writer, editor):
     article = own_draft(writer, headline="Draft for preview")
@@ -383,9 +419,17 @@ def test_changelist_has_no_bulk_edit_to_forge(client, writer):
     article = own_draft(writer)
     client.force_login(writer)
     before = Article.objects.values().get(pk=article.pk)
-    client.post(LIST, {"_save": "Save", "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1",
-                       "form-0-id": article.pk, "form-0-status": "published",
-                       "form-0-published_at": "2026-01-01 00:00:00"})
+    client.post(
+        LIST,
+        {
+            "_save": "Save",
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": article.pk,
+            "form-0-status": "published",
+            "form-0-published_at": "2026-01-01 00:00:00",
+        },
+    )
     assert Article.objects.values().get(pk=article.pk) == before
 
 

@@ -22,8 +22,10 @@ ARTICLE_PAGE_QUERIES = 6
 
 def article_with(n_authors, n_photos, n_tags):
     lead = make_photo(caption="Lead caption", credit_line="Lead Credit / Agency")
-    inline = [make_photo(caption=f"Inline {i}", credit_line=f"Person {i} / Org {i}")
-              for i in range(n_photos - 1)]
+    inline = [
+        make_photo(caption=f"Inline {i}", credit_line=f"Person {i} / Org {i}")
+        for i in range(n_photos - 1)
+    ]
     for photo in [lead, *inline]:
         images.ensure_renditions(photo)  # as an upload or import does
     body = "".join(f'<p>Para {p.pk}</p><figure data-photo="{p.pk}"></figure>' for p in inline)

@@ -20,8 +20,11 @@ from tests.factories import make_article, make_roles, make_user
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.postgres,
-    pytest.mark.skipif(not on_postgres(), reason="needs PostgreSQL (set DATABASE_URL): "
-                       "SQLite allows one writer at a time, so no race can happen"),
+    pytest.mark.skipif(
+        not on_postgres(),
+        reason="needs PostgreSQL (set DATABASE_URL): "
+        "SQLite allows one writer at a time, so no race can happen",
+    ),
 ]
 
 
@@ -59,10 +62,12 @@ def test_two_editors_publishing_at_once_publish_exactly_once():
     editors = [make_user(role="Editor"), make_user(role="Editor")]
     copies = [Article.objects.get(pk=article.pk) for _ in editors]
 
-    outcomes = race(*(
-        lambda copy=copy, ed=ed: workflow.transition(copy, "publish", by=ed)
-        for copy, ed in zip(copies, editors, strict=True)
-    ))
+    outcomes = race(
+        *(
+            lambda copy=copy, ed=ed: workflow.transition(copy, "publish", by=ed)
+            for copy, ed in zip(copies, editors, strict=True)
+        )
+    )
 
     assert sorted(kind for kind, _ in outcomes) == ["refused", "won"]
     refusal = next(value for kind, value in outcomes if kind == "refused")
@@ -94,7 +99,8 @@ def test_two_saves_from_the_same_version_let_exactly_one_through():
 
 
 def test_save_that_loses_the_race_after_the_form_check_is_refused_with_input_kept(
-        client, monkeypatch):
+    client, monkeypatch
+):
     """Another save commits between the form's friendly check and the conditional UPDATE.
 
     The form's check is wrapped so that, the first time, a rival on another connection

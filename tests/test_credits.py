@@ -39,7 +39,8 @@ def test_organisation_alone():
 
 def test_agency_and_organisation_are_two_organisations():
     assert people("AFP / Presidency of Colombia") == [
-        ("", "AFP", "", ""), ("", "Presidency of Colombia", "", ""),
+        ("", "AFP", "", ""),
+        ("", "Presidency of Colombia", "", ""),
     ]
 
 
@@ -62,12 +63,15 @@ def test_hyphenated_surname_is_not_split():
     assert people("Jean-Pierre Dupont / AFP") == [("Jean-Pierre Dupont", "AFP", "", "")]
 
 
-@pytest.mark.parametrize(("licence", "url"), [
-    ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
-    ("cc by-nc-nd 3.0", "https://creativecommons.org/licenses/by-nc-nd/3.0/"),
-    ("CC0", "https://creativecommons.org/publicdomain/zero/1.0/"),
-    ("All rights reserved", ""),
-])
+@pytest.mark.parametrize(
+    ("licence", "url"),
+    [
+        ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
+        ("cc by-nc-nd 3.0", "https://creativecommons.org/licenses/by-nc-nd/3.0/"),
+        ("CC0", "https://creativecommons.org/publicdomain/zero/1.0/"),
+        ("All rights reserved", ""),
+    ],
+)
 def test_creative_commons_licences_get_their_deed(licence, url):
     assert licence_url(licence) == url
 

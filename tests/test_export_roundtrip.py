@@ -42,46 +42,91 @@ pytestmark = pytest.mark.django_db
 
 def build_archive():
     """A newsroom with one of everything, made through the normal paths."""
-    editor = make_user("editor", role="Editor", first_name="Eda", last_name="Stone",
-                       email="eda@example.org")
+    editor = make_user(
+        "editor", role="Editor", first_name="Eda", last_name="Stone", email="eda@example.org"
+    )
     writer = make_user("writer", role="Writer")
     world, local = make_section(name="World", description="Abroad", order=2), make_section()
     tags = [make_tag(name="Ports"), make_tag(name="Ferries")]
-    photo = make_photo(caption="The pier at dusk.", credit_line="Ana Ruiz / Ledger",
-                       alt_text="A pier", title="Pier", copyright_notice="© Ledger",
-                       usage_terms="Ours only", source_url="https://example.org/pier.jpg",
-                       focal_x=3, focal_y=4, focal_width=10, focal_height=8,
-                       uploaded_by=editor)
-    Credit.objects.create(photo=photo, position=0, creator="Ana Ruiz", organisation="Ledger",
-                          licence="CC BY 4.0", licence_url="https://creativecommons.org/")
+    photo = make_photo(
+        caption="The pier at dusk.",
+        credit_line="Ana Ruiz / Ledger",
+        alt_text="A pier",
+        title="Pier",
+        copyright_notice="© Ledger",
+        usage_terms="Ours only",
+        source_url="https://example.org/pier.jpg",
+        focal_x=3,
+        focal_y=4,
+        focal_width=10,
+        focal_height=8,
+        uploaded_by=editor,
+    )
+    Credit.objects.create(
+        photo=photo,
+        position=0,
+        creator="Ana Ruiz",
+        organisation="Ledger",
+        licence="CC BY 4.0",
+        licence_url="https://creativecommons.org/",
+    )
     png = make_photo(with_file=False, caption="A chart.")
     png.image.save("chart.png", ContentFile(image_bytes("PNG")), save=True)
-    make_photo(with_file=False, caption="Still to come.", source="wordpress",
-                         external_id="https://old.example/?attachment_id=4")
-    rita = make_author(name="Rita Okafor", title="Harbour reporter", bio="Covers the port.",
-                       photo=photo, email="rita@example.org", website="https://rita.example",
-                       social_links=["https://social.example/@rita"], user=writer)
+    make_photo(
+        with_file=False,
+        caption="Still to come.",
+        source="wordpress",
+        external_id="https://old.example/?attachment_id=4",
+    )
+    rita = make_author(
+        name="Rita Okafor",
+        title="Harbour reporter",
+        bio="Covers the port.",
+        photo=photo,
+        email="rita@example.org",
+        website="https://rita.example",
+        social_links=["https://social.example/@rita"],
+        user=writer,
+    )
     sam = make_author(name="Sam Lee")
 
     story = make_article(
-        headline="Night ferry approved", status=Status.DRAFT, section=world, authors=[],
-        dek="The council voted.", body=f'<p>Text.</p><figure data-photo="{photo.pk}">'
-        "<figcaption>Here.</figcaption></figure>", lead_photo=png, lead_caption="Own caption",
-        lead_alt="Own alt", seo_title="Ferry", seo_description="About the ferry",
-        canonical_url="https://elsewhere.example/ferry", noindex=True, source="wordpress",
-        external_id="https://old.example/?p=7", source_version=3,
-        source_fingerprint="f" * 64, created_by=writer, dateline="HARBOUR TOWN",
+        headline="Night ferry approved",
+        status=Status.DRAFT,
+        section=world,
+        authors=[],
+        dek="The council voted.",
+        body=f'<p>Text.</p><figure data-photo="{photo.pk}"><figcaption>Here.</figcaption></figure>',
+        lead_photo=png,
+        lead_caption="Own caption",
+        lead_alt="Own alt",
+        seo_title="Ferry",
+        seo_description="About the ferry",
+        canonical_url="https://elsewhere.example/ferry",
+        noindex=True,
+        source="wordpress",
+        external_id="https://old.example/?p=7",
+        source_version=3,
+        source_fingerprint="f" * 64,
+        created_by=writer,
+        dateline="HARBOUR TOWN",
     )
     Byline.objects.create(article=story, author=rita, position=0)
-    Byline.objects.create(article=story, author=sam, position=1,
-                          role=Byline.Role.ADDITIONAL_REPORTING)
+    Byline.objects.create(
+        article=story, author=sam, position=1, role=Byline.Role.ADDITIONAL_REPORTING
+    )
     story.tags.set(tags)
     transition(story, "submit", by=writer)
     transition(story, "publish", by=editor, at=timezone.now() - timedelta(days=2))
     Correction.objects.create(article=story, text="An earlier version misnamed the pier.")
     ArticleRedirect.objects.create(old_path="/2019/01/02/ferry/", article=story)
-    scheduled = make_article(headline="Tomorrow's timetable", status=Status.DRAFT, section=local,
-                             authors=[sam], tags=tags[:1])
+    scheduled = make_article(
+        headline="Tomorrow's timetable",
+        status=Status.DRAFT,
+        section=local,
+        authors=[sam],
+        tags=tags[:1],
+    )
     move_to(scheduled, Status.PUBLISHED, at=timezone.now() + timedelta(days=1))
     make_article(headline="Unfinished", status=Status.DRAFT, section=local, authors=[rita])
     taken_down = make_article(headline="Withdrawn", section=local, authors=[sam])
@@ -92,8 +137,9 @@ def snapshot():
     rows = []
     for model in [*jsonfmt.library_models(), Article, *(m for m, _ in jsonfmt.article_models())]:
         rows += jsonfmt.rows_as_json(jsonfmt.serialize(model._default_manager.order_by("pk")))
-    users = list(User.objects.order_by("username").values("username", "first_name",
-                                                          "last_name", "email"))
+    users = list(
+        User.objects.order_by("username").values("username", "first_name", "last_name", "email")
+    )
     files = {}
     for row in rows:
         for name in jsonfmt.file_names([row]):
@@ -117,8 +163,6 @@ def export(outdir):
     out = StringIO()
     call_command("export_articles", str(outdir), stdout=out)
     return out.getvalue()
-
-
 
 
 def test_export_then_restore_into_an_empty_database_loses_nothing(tmp_path, media_root):
@@ -180,8 +224,9 @@ def test_export_files_are_plain_json_with_a_manifest(tmp_path):
     manifest = json.loads((tmp_path / "export" / "manifest.json").read_text())
     assert manifest["format"] == "newsroom-export" and manifest["counts"]["articles.article"] == 4
     lines = (tmp_path / "export" / "articles.jsonl").read_text().splitlines()
-    assert len(lines) == 4 and all(json.loads(line)[0]["model"] == "articles.article"
-                                   for line in lines)
+    assert len(lines) == 4 and all(
+        json.loads(line)[0]["model"] == "articles.article" for line in lines
+    )
     assert "password" not in (tmp_path / "export" / "users.json").read_text()
 
 

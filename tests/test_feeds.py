@@ -17,8 +17,11 @@ def story():
     lead = make_photo(caption="Lead caption.", credit_line="Lead Credit")
     Credit.objects.create(photo=lead, creator="Lead Credit")
     return make_article(
-        headline="Ports & harbours reopen", dek="Ships sail again.", section=section,
-        authors=[make_author(name="Ana Ruiz"), make_author(name="Ben Cho")], lead_photo=lead,
+        headline="Ports & harbours reopen",
+        dek="Ships sail again.",
+        section=section,
+        authors=[make_author(name="Ana Ruiz"), make_author(name="Ben Cho")],
+        lead_photo=lead,
         body=f'<h2>Subhead</h2><p>Full body text.</p><figure data-photo="{inline.pk}"></figure>',
     )
 
@@ -82,8 +85,10 @@ def test_unknown_section_feed_is_404(client):
 def raw_contents(content):
     """Item bodies exactly as sent (feedparser drops attributes such as srcset)."""
     tree = ElementTree.fromstring(content)
-    names = ("{http://purl.org/rss/1.0/modules/content/}encoded",
-             "{http://www.w3.org/2005/Atom}content")
+    names = (
+        "{http://purl.org/rss/1.0/modules/content/}encoded",
+        "{http://www.w3.org/2005/Atom}content",
+    )
     return [element.text for name in names for element in tree.iter(name)]
 
 
@@ -97,17 +102,18 @@ def test_feed_content_uses_absolute_urls_for_images_and_links(client, settings, 
         assert 'href="https://ledger.example/section/world/"' in body
         assert 'src="/' not in body and 'href="/' not in body
         for srcset in re.findall(r'srcset="([^"]*)"', body):
-            assert all(c.strip().startswith("https://ledger.example/")
-                       for c in srcset.split(","))
+            assert all(c.strip().startswith("https://ledger.example/") for c in srcset.split(","))
 
 
 def test_absolute_urls_rewrites_each_srcset_candidate_and_leaves_others(settings):
     from articles.feeds import absolute_urls
 
     settings.NEWSROOM = {**settings.NEWSROOM, "SITE_URL": "https://ledger.example"}
-    html = ('<img src="/media/a.jpg" srcset="/media/a-320.jpg 320w, /media/a-640.jpg 640w">'
-            '<a href="https://elsewhere.example/x">x</a><a href="//cdn.example/y">y</a>'
-            '<a href="mailto:desk@ledger.example">mail</a>')
+    html = (
+        '<img src="/media/a.jpg" srcset="/media/a-320.jpg 320w, /media/a-640.jpg 640w">'
+        '<a href="https://elsewhere.example/x">x</a><a href="//cdn.example/y">y</a>'
+        '<a href="mailto:desk@ledger.example">mail</a>'
+    )
     assert absolute_urls(html) == (
         '<img src="https://ledger.example/media/a.jpg" srcset="https://ledger.example/media/'
         'a-320.jpg 320w, https://ledger.example/media/a-640.jpg 640w">'

@@ -22,19 +22,36 @@ from articles.importers.plaintext import decode, parse_text
 # Moderate example counts keep CI quick; FUZZ_EXAMPLES=5000 for a long local run. No
 # deadline: a shared CI machine has slow moments that are not the parser's fault.
 FUZZ = settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 
 # --- anything at all -------------------------------------------------------------------
 
 # Lines that steer the parser into its branches, mixed with arbitrary text.
-TRICKY_LINES = st.sampled_from([
-    "", " ", "Written on 01/02/2024", "Written on 02/30/2024", "Written on 13/01/2024",
-    "Written on 1/1/0000", "Written on 12/31/9999", "written ON 3/4/2020  ",
-    "Jane Roe and John Doe", ", and ,", " & ", "A caption. Credit: X / Y.",
-    "Credit:", "Credit: Credit: twice.", "A subhead", "x" * 400, "\t\f", "\ufeff",
-])
+TRICKY_LINES = st.sampled_from(
+    [
+        "",
+        " ",
+        "Written on 01/02/2024",
+        "Written on 02/30/2024",
+        "Written on 13/01/2024",
+        "Written on 1/1/0000",
+        "Written on 12/31/9999",
+        "written ON 3/4/2020  ",
+        "Jane Roe and John Doe",
+        ", and ,",
+        " & ",
+        "A caption. Credit: X / Y.",
+        "Credit:",
+        "Credit: Credit: twice.",
+        "A subhead",
+        "x" * 400,
+        "\t\f",
+        "\ufeff",
+    ]
+)
 ANY_TEXT = st.lists(st.one_of(st.text(), TRICKY_LINES), max_size=30).map("\n".join)
 
 
@@ -77,19 +94,22 @@ def line(min_size=1, max_size=60):
     )
 
 
-SENTENCE = line().map(lambda s: s.rstrip(".!?:;…\"”’)") + ".").filter(lambda s: s != ".")
+SENTENCE = line().map(lambda s: s.rstrip('.!?:;…"”’)') + ".").filter(lambda s: s != ".")
 # A subhead: short, no closing punctuation.
-SUBHEAD = line(max_size=80).map(lambda s: s.rstrip(".!?:;…\"”’)")).filter(bool)
+SUBHEAD = line(max_size=80).map(lambda s: s.rstrip('.!?:;…"”’)')).filter(bool)
 NAME = st.from_regex(r"[A-Z][a-z]{1,10}( [A-Z][a-z'\-]{1,12}){0,2}", fullmatch=True).filter(
     lambda n: not re.search(r"\band\b", n)
 )
-CREDIT = st.from_regex(r"[A-Z][a-z]{1,10} [A-Z][a-z]{1,10} / [A-Z][A-Za-z ]{1,20}[a-z]",
-                       fullmatch=True)
-PHOTO = st.fixed_dictionaries({
-    "alt": st.one_of(st.just(""), line(max_size=100).filter(lambda s: not s.endswith("."))),
-    "caption": SENTENCE,
-    "credit": CREDIT,
-})
+CREDIT = st.from_regex(
+    r"[A-Z][a-z]{1,10} [A-Z][a-z]{1,10} / [A-Z][A-Za-z ]{1,20}[a-z]", fullmatch=True
+)
+PHOTO = st.fixed_dictionaries(
+    {
+        "alt": st.one_of(st.just(""), line(max_size=100).filter(lambda s: not s.endswith("."))),
+        "caption": SENTENCE,
+        "credit": CREDIT,
+    }
+)
 BLOCK = st.one_of(
     st.tuples(st.just("p"), SENTENCE),
     st.tuples(st.just("h2"), SUBHEAD),
@@ -146,7 +166,10 @@ def body_blocks(html):
 
 def same_photo(parsed, photo):
     return (parsed.caption, parsed.credit_line, parsed.alt_text, parsed.title) == (
-        photo["caption"], photo["credit"], photo["alt"].rstrip("."), photo["alt"]
+        photo["caption"],
+        photo["credit"],
+        photo["alt"].rstrip("."),
+        photo["alt"],
     )
 
 
@@ -179,8 +202,19 @@ def test_well_formed_articles_round_trip(article):
 
 # Words the parser drops on purpose: the "Photo by", "Credit:", "Via", "Courtesy of"
 # prefixes. Everything else typed in the line must survive.
-PREFIX_WORDS = {"photo", "photos", "photograph", "photographs", "by", "foto", "credit",
-                "image", "via", "courtesy", "of"}
+PREFIX_WORDS = {
+    "photo",
+    "photos",
+    "photograph",
+    "photographs",
+    "by",
+    "foto",
+    "credit",
+    "image",
+    "via",
+    "courtesy",
+    "of",
+}
 FIELDS = ("creator", "organisation", "licence", "platform")
 
 
@@ -189,11 +223,29 @@ def words(text):
 
 
 CREDIT_PIECES = st.one_of(
-    NAME, st.sampled_from([
-        "AP", "Reuters", "Getty Images", "The Daily Ledger", "CC BY-SA 4.0", "CC0",
-        "Public domain", "Wikimedia Commons", "Flickr", "Photo by", "Courtesy of", "Via",
-        "Credit:", "Foto:", "Ministry of Culture", "Viacom", "Photoby", "Courtesyof",
-    ]),
+    NAME,
+    st.sampled_from(
+        [
+            "AP",
+            "Reuters",
+            "Getty Images",
+            "The Daily Ledger",
+            "CC BY-SA 4.0",
+            "CC0",
+            "Public domain",
+            "Wikimedia Commons",
+            "Flickr",
+            "Photo by",
+            "Courtesy of",
+            "Via",
+            "Credit:",
+            "Foto:",
+            "Ministry of Culture",
+            "Viacom",
+            "Photoby",
+            "Courtesyof",
+        ]
+    ),
     st.text(LINE_CHARS, max_size=20),
 )
 SEPARATORS = st.sampled_from([" / ", "/", " – ", " — ", " - ", "- ", ", ", ",", " "])

@@ -51,6 +51,7 @@ def media_files(tmp_path):
 
 # One bad item in a batch ------------------------------------------------------------------
 
+
 def test_a_file_failing_in_the_middle_of_a_batch_is_reported_and_the_others_land(tmp_path):
     folder = folder_of(tmp_path, "in", [1, 2, 3])
     (folder / "story-002.jpg").write_bytes(image_bytes())
@@ -63,7 +64,8 @@ def test_a_file_failing_in_the_middle_of_a_batch_is_reported_and_the_others_land
     # Reported in the order of the files.
     assert out.index("story-001.txt") < out.index("story-003.txt")
     assert sorted(Article.objects.values_list("headline", flat=True)) == [
-        "Harbour story 1", "Harbour story 3",
+        "Harbour story 1",
+        "Harbour story 3",
     ]
     # Nothing of the failed item remains: no photo rows, no files.
     assert Photo.objects.count() == 4
@@ -87,13 +89,18 @@ def test_a_value_the_database_refuses_fails_its_item_alone(tmp_path):
 
 
 def parsed_story(n, **overrides):
-    return ParsedArticle(**{
-        "headline": f"Story {n}", "source": "text", "external_id": f"story-{n}",
-        "body": f"<p>Story {n}.</p>", "published_at": timezone.now(),
-        "authors": [ParsedAuthor(name="Ana Ruiz")],
-        "lead_photo": ParsedPhoto(caption="A pier.", credit_line="Lena Fischer"),
-        **overrides,
-    })
+    return ParsedArticle(
+        **{
+            "headline": f"Story {n}",
+            "source": "text",
+            "external_id": f"story-{n}",
+            "body": f"<p>Story {n}.</p>",
+            "published_at": timezone.now(),
+            "authors": [ParsedAuthor(name="Ana Ruiz")],
+            "lead_photo": ParsedPhoto(caption="A pier.", credit_line="Lena Fischer"),
+            **overrides,
+        }
+    )
 
 
 def write_all(batch, items):
@@ -108,7 +115,8 @@ def test_an_item_a_bulk_write_refuses_is_retried_alone_and_reported():
     assert [o.action for o in (outcomes[0], outcomes[2])] == ["created", "created"]
     assert isinstance(outcomes[1], Exception) and "not a date" in str(outcomes[1])
     assert sorted(Article.objects.values_list("external_id", flat=True)) == [
-        "story-1", "story-3",
+        "story-1",
+        "story-3",
     ]
     assert Photo.objects.count() == 2 and Author.objects.count() == 1
 
@@ -127,7 +135,8 @@ def test_what_was_read_before_a_run_breaks_off_still_lands(tmp_path, monkeypatch
     with pytest.raises(RuntimeError):
         run_import(folder_of(tmp_path, "in", [1, 2, 3, 4]))
     assert sorted(Article.objects.values_list("external_id", flat=True)) == [
-        "story-001", "story-002",
+        "story-001",
+        "story-002",
     ]
 
 
@@ -139,9 +148,8 @@ def test_a_batch_of_one_writes_each_item_in_its_own_transaction(tmp_path):
 
 # Queries ------------------------------------------------------------------------------------
 
-def test_new_articles_cost_a_fixed_number_of_queries_per_batch(
-    tmp_path, django_assert_num_queries
-):
+
+def test_new_articles_cost_a_fixed_number_of_queries_per_batch(tmp_path, django_assert_num_queries):
     run_import(folder_of(tmp_path, "first", [0]))  # the authors and the section now exist
     with CaptureQueriesContext(connection) as ten:
         run_import(folder_of(tmp_path, "ten", range(100, 110)))
@@ -167,18 +175,33 @@ def test_re_importing_unchanged_files_reads_each_article_once_per_batch(
 
 # The same item alone and in a batch -----------------------------------------------------------
 
+
 def snapshot(article):
     """What an import wrote for ``article``, without ids, keys and times of writing."""
     article = Article.objects.get(pk=article.pk)
-    photos = [article.lead_photo, *Photo.objects.filter(
-        pk__in=[int(pk) for pk in re.findall(r'data-photo="(\d+)"', article.body)]
-    ).order_by("pk")]
+    photos = [
+        article.lead_photo,
+        *Photo.objects.filter(
+            pk__in=[int(pk) for pk in re.findall(r'data-photo="(\d+)"', article.body)]
+        ).order_by("pk"),
+    ]
     return {
         "fields": {
-            name: getattr(article, name) for name in (
-                "headline", "dek", "dateline", "section_id", "status", "published_at",
-                "substantive_update_at", "source", "source_version", "version",
-                "lead_caption", "lead_alt", "noindex",
+            name: getattr(article, name)
+            for name in (
+                "headline",
+                "dek",
+                "dateline",
+                "section_id",
+                "status",
+                "published_at",
+                "substantive_update_at",
+                "source",
+                "source_version",
+                "version",
+                "lead_caption",
+                "lead_alt",
+                "noindex",
             )
         },
         "body": re.sub(r'data-photo="\d+"', 'data-photo=""', article.body),
@@ -186,15 +209,29 @@ def snapshot(article):
         "bylines": [(b.author_id, b.position, b.role) for b in article.bylines.all()],
         "tags": sorted(article.tags.values_list("pk", flat=True)),
         "corrections": list(article.corrections.values_list("noted_at", "text")),
-        "redirects": sorted(p.rsplit("/", 1)[1] for p in
-                            article.redirects.values_list("old_path", flat=True)),
-        "audit": list(article.audit_entries.values_list(
-            "action", "from_status", "to_status", "comment", "actor"
-        )),
+        "redirects": sorted(
+            p.rsplit("/", 1)[1] for p in article.redirects.values_list("old_path", flat=True)
+        ),
+        "audit": list(
+            article.audit_entries.values_list(
+                "action", "from_status", "to_status", "comment", "actor"
+            )
+        ),
         "photos": [
-            (p.caption, p.credit_line, p.alt_text, p.title, p.copyright_notice, p.source_url,
-             p.source, list(p.credits.values_list(
-                 "position", "creator", "organisation", "licence", "licence_url", "platform")))
+            (
+                p.caption,
+                p.credit_line,
+                p.alt_text,
+                p.title,
+                p.copyright_notice,
+                p.source_url,
+                p.source,
+                list(
+                    p.credits.values_list(
+                        "position", "creator", "organisation", "licence", "licence_url", "platform"
+                    )
+                ),
+            )
             for p in photos
         ],
     }
@@ -203,25 +240,42 @@ def snapshot(article):
 def test_a_new_article_written_in_bulk_is_the_same_as_one_written_alone():
     when = timezone.make_aware(datetime(2025, 6, 1, 12))
     parsed = ParsedArticle(
-        headline="Ferry returns", source="wire", external_id="alone", dek="After a winter.",
+        headline="Ferry returns",
+        source="wire",
+        external_id="alone",
+        dek="After a winter.",
         body='<p>First.</p><figure data-photo-ref="0"></figure><p onclick="x()">Second.</p>'
-             '<figure data-photo-ref="1"></figure><script>bad()</script>',
-        published_at=when, updated_at=when, dateline="PORTSMOUTH",
-        authors=[ParsedAuthor(name="Ana Ruiz"),
-                 ParsedAuthor(name="Li Wei", role="additional_reporting")],
-        section="Local", tags=["Ferries", "Harbour", "Ferries"],
-        lead_photo=ParsedPhoto(caption="The ferry.", credit_line="Lena Fischer / Harbour Photo",
-                               alt_text="A ferry", copyright_notice="© Harbour Photo",
-                               source_url="https://photos.example/1"),
-        photos=[ParsedPhoto(caption="Crew.", credit_line="Ade Bello, Coast Daily / Ruth Kim"),
-                ParsedPhoto(caption="Pier.", credit_line="CC BY 2.0, Flickr",
-                            external_id="pier-photo")],
-        status=Status.PUBLISHED, version=3, old_paths=["/alone/1", "/alone/2"],
+        '<figure data-photo-ref="1"></figure><script>bad()</script>',
+        published_at=when,
+        updated_at=when,
+        dateline="PORTSMOUTH",
+        authors=[
+            ParsedAuthor(name="Ana Ruiz"),
+            ParsedAuthor(name="Li Wei", role="additional_reporting"),
+        ],
+        section="Local",
+        tags=["Ferries", "Harbour", "Ferries"],
+        lead_photo=ParsedPhoto(
+            caption="The ferry.",
+            credit_line="Lena Fischer / Harbour Photo",
+            alt_text="A ferry",
+            copyright_notice="© Harbour Photo",
+            source_url="https://photos.example/1",
+        ),
+        photos=[
+            ParsedPhoto(caption="Crew.", credit_line="Ade Bello, Coast Daily / Ruth Kim"),
+            ParsedPhoto(caption="Pier.", credit_line="CC BY 2.0, Flickr", external_id="pier-photo"),
+        ],
+        status=Status.PUBLISHED,
+        version=3,
+        old_paths=["/alone/1", "/alone/2"],
         corrections=[(when, "An earlier version misnamed the pier.")],
     )
     alone = save_parsed(parsed).article
     twin = replace(
-        parsed, external_id="bulk", slug="ferry-returns-bulk",
+        parsed,
+        external_id="bulk",
+        slug="ferry-returns-bulk",
         old_paths=["/bulk/1", "/bulk/2"],
         photos=[parsed.photos[0], replace(parsed.photos[1], external_id="other-pier-photo")],
     )
@@ -232,6 +286,7 @@ def test_a_new_article_written_in_bulk_is_the_same_as_one_written_alone():
 
 
 # Keys met twice, statuses ---------------------------------------------------------------------
+
 
 def test_the_same_file_name_twice_in_one_batch_updates_the_first(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
@@ -252,15 +307,17 @@ def test_every_article_of_a_batch_is_published_through_the_workflow(tmp_path):
     assert set(Article.objects.values_list("status", flat=True)) == {Status.PUBLISHED}
     for article in Article.objects.all():
         assert list(article.audit_entries.values_list("action", flat=True)) == [
-            "submit", "publish",
+            "submit",
+            "publish",
         ]
         assert timezone.localtime(article.published_at).date().isoformat() == "2026-03-02"
     assert AuditEntry.objects.count() == 10
 
 
 def test_a_dry_run_in_batches_writes_nothing(tmp_path):
-    out, _err, failed = run_import(folder_of(tmp_path, "in", range(5)), dry_run=True,
-                                   status="published", batch_size=2)
+    out, _err, failed = run_import(
+        folder_of(tmp_path, "in", range(5)), dry_run=True, status="published", batch_size=2
+    )
     assert failed is None and "Dry run, nothing written: 5 created" in out
     assert Article.objects.count() == Photo.objects.count() == Author.objects.count() == 0
     assert AuditEntry.objects.count() == 0

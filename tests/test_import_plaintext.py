@@ -36,8 +36,6 @@ Deckhands prepare the ramp. Credit: Ade Bello, Coast Daily / Ruth Kim / Port New
 """
 
 
-
-
 def write(tmp_path, name, content, encoding="utf-8"):
     path = tmp_path / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
@@ -49,6 +47,7 @@ def body_paragraph_count(article):
 
 
 # The sample story -----------------------------------------------------------------------
+
 
 def test_sample_story_imports_with_every_element():
     out, err, failed = run_import(shared_file(SAMPLE), status="published")
@@ -85,7 +84,8 @@ def test_sample_paragraphs_are_kept_in_order_and_verbatim():
     article = Article.objects.get()
     text = path.read_text(encoding="utf-8")
     paragraphs = [
-        block.strip() for block in text.split("\n\n")
+        block.strip()
+        for block in text.split("\n\n")
         if block.strip() and "Credit:" not in block and len(block.strip()) > 120
     ]
     positions = [article.body.index(p.replace("&", "&amp;")) for p in paragraphs]
@@ -98,7 +98,7 @@ def test_sample_public_page_shows_every_element_in_order(client):
     article = Article.objects.get()
     page = client.get(article.get_absolute_url()).content.decode()
     # The order that matters is the reader's: within the story, not in the <head> metadata.
-    html = page[page.index("<article"):page.index("</article>")]
+    html = page[page.index("<article") : page.index("</article>")]
     landmarks = [
         "Colombia’s Petro Sets Date for Trump Meeting in the US</h1>",
         'rel="author">Josep Freixes</a>',
@@ -128,12 +128,15 @@ def test_importing_the_sample_twice_changes_nothing():
     assert "unchanged" in out and "0 created, 0 updated, 1 unchanged, 0 failed" in out
     after = Article.objects.get()
     assert (after.pk, after.version, after.updated_at) == (
-        before.pk, before.version, before.updated_at
+        before.pk,
+        before.version,
+        before.updated_at,
     )
     assert Photo.objects.count() == 2 and AuditEntry.objects.count() == audit_rows
 
 
 # Our own article shape ------------------------------------------------------------------
+
 
 def test_three_authors_subheads_and_multi_part_credit_are_parsed():
     parsed = parse_text(ARTICLE, name="ferry")
@@ -145,11 +148,14 @@ def test_three_authors_subheads_and_multi_part_credit_are_parsed():
     assert "<p>“It changes how people get home,” said the mayor.</p>" in parsed.body
 
 
-@pytest.mark.parametrize("byline,names", [
-    ("Ana Ruiz", ["Ana Ruiz"]),
-    ("Ana Ruiz and Li Wei", ["Ana Ruiz", "Li Wei"]),
-    ("Ana Ruiz, Li Wei and Zoë Østergaard", ["Ana Ruiz", "Li Wei", "Zoë Østergaard"]),
-])
+@pytest.mark.parametrize(
+    "byline,names",
+    [
+        ("Ana Ruiz", ["Ana Ruiz"]),
+        ("Ana Ruiz and Li Wei", ["Ana Ruiz", "Li Wei"]),
+        ("Ana Ruiz, Li Wei and Zoë Østergaard", ["Ana Ruiz", "Li Wei", "Zoë Østergaard"]),
+    ],
+)
 def test_bylines_of_one_two_and_three_authors(byline, names):
     parsed = parse_text(f"Headline\nWritten on 01/02/2026\n{byline}\n\nText.", name="x")
     assert [a.name for a in parsed.authors] == names
@@ -199,8 +205,10 @@ BAD_FILES = {
     "no-headline.txt": (b"Written on 01/02/2026\nAna Ruiz\n\nText.\n", "no headline"),
     "binary.txt": (bytes(range(256)) * 40, "binary file"),
     "bad-date.txt": (b"Headline\nWritten on 13/45/2026\nAna Ruiz\n\nText.\n", "invalid date"),
-    "huge.txt": (b"Headline\nWritten on 01/02/2026\nAna Ruiz\n\n" + b"Word " * 1_100_000,
-                 "at most 2 MB"),
+    "huge.txt": (
+        b"Headline\nWritten on 01/02/2026\nAna Ruiz\n\n" + b"Word " * 1_100_000,
+        "at most 2 MB",
+    ),
 }
 
 

@@ -11,8 +11,6 @@ from tests.conftest import run_import, shared_file
 pytestmark = pytest.mark.django_db
 
 
-
-
 def imported(relative, **options):
     out, err, failed = run_import(shared_file(f"fixtures/wire/{relative}"), **options)
     assert failed is None, err
@@ -32,21 +30,30 @@ def tag_names(article):
 NITF = {
     # file: (hl1, people in the byline, dateline, subject tags, a passage of the body)
     "aap.xml": (
-        "The main stories on today's 1900 ABC TV news", ["John Doe"], "Sydney",
+        "The main stories on today's 1900 ABC TV news",
+        ["John Doe"],
+        "Sydney",
         {"law enforcement", "investigation"},
         "1A) More extreme weather forecast over the next few days the <br>fire situation",
     ),
     "ap-nitf.xml": (
-        "Can trading pollution like stocks help fight climate change?", ["BERNARD CONDON"],
-        "NEW YORK", set(), "<p>NEW YORK (AP) — The gas produced by hog manure",
+        "Can trading pollution like stocks help fight climate change?",
+        ["BERNARD CONDON"],
+        "NEW YORK",
+        set(),
+        "<p>NEW YORK (AP) — The gas produced by hog manure",
     ),
     "nitf-fishing.xml": (
-        "Weather and Tide Updates for Norfolk", ["Alan Karben"], "Newport News, VA",
+        "Weather and Tide Updates for Norfolk",
+        ["Alan Karben"],
+        "Newport News, VA",
         {"Weather", "Statistics", "Fishing Industry", "fishing"},
         "The weather was superb today in Norfolk, Virginia.",
     ),
     "pa1.xml": (
-        "PA SPORT TRIVIA (OCTOBER 14)", [], "",
+        "PA SPORT TRIVIA (OCTOBER 14)",
+        [],
+        "",
         {"04011002", "10000000", "15000000", "15054000", "Trivia (Oct 14)"},
         "<p>1878: Two local teams took part in the first football match under floodlights",
     ),
@@ -93,11 +100,25 @@ Harbour   3  2</pre></body.content></body></nitf>
 """
 
 
-def nitf_file(tmp_path, *, declared="UTF-8", encoding="utf-8", doc_id="ours.1", release="",
-              headline="Zürich café wins “best” award", dateline="ZÜRICH",
-              paragraph="Crème brûlée — naïve façade."):
-    text = NITF_TEMPLATE.format(declared=declared, doc_id=doc_id, release=release,
-                                headline=headline, dateline=dateline, paragraph=paragraph)
+def nitf_file(
+    tmp_path,
+    *,
+    declared="UTF-8",
+    encoding="utf-8",
+    doc_id="ours.1",
+    release="",
+    headline="Zürich café wins “best” award",
+    dateline="ZÜRICH",
+    paragraph="Crème brûlée — naïve façade.",
+):
+    text = NITF_TEMPLATE.format(
+        declared=declared,
+        doc_id=doc_id,
+        release=release,
+        headline=headline,
+        dateline=dateline,
+        paragraph=paragraph,
+    )
     path = tmp_path / f"{doc_id}.xml"
     path.write_bytes(text.encode(encoding))
     return path
@@ -138,8 +159,16 @@ def test_future_embargo_schedules_the_article(tmp_path):
 def test_newsml_reuters_item_gives_headline_subjects_and_body():
     article = imported("newsml-g2/reuters-gold-L4N1FL0N0.xml", format="newsml")
     assert article.headline == "PRECIOUS-Gold rises as Trump policy fuels safe haven demand"
-    assert {"MCC:OEC", "N2:COM", "N2:CDTY", "N2:US", "N2:ASIA", "N2:PREMTL", "N2:GOL",
-            "N2:PALL"} <= tag_names(article)
+    assert {
+        "MCC:OEC",
+        "N2:COM",
+        "N2:CDTY",
+        "N2:US",
+        "N2:ASIA",
+        "N2:PREMTL",
+        "N2:GOL",
+        "N2:PALL",
+    } <= tag_names(article)
     assert article.body.startswith("<p>(Adds comments, detail)")
     assert article.external_id == "tag:reuters.com,0000:newsml_L4N1FL0N0"
     assert article.source_version == 1132689232
@@ -159,8 +188,9 @@ def test_newsml_iptc_example_gives_author_dateline_and_embargo():
 
 def test_newsml_stt_item_keeps_subheads_and_dateline():
     article = imported("newsml-g2/stt_newsml_test.xml")
-    assert article.headline == ("Parliament passed the Alcohol Act and the government gained "
-                                "confidence*** TRANSLATED ***")
+    assert article.headline == (
+        "Parliament passed the Alcohol Act and the government gained confidence*** TRANSLATED ***"
+    )
     assert "<h2>Also the unemployment law went through</h2>" in article.body
     assert article.dateline == "Helsinki"
     assert "Politics" in tag_names(article)

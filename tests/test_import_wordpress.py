@@ -1,6 +1,5 @@
 """The WordPress (WXR) importer: the upstream fixtures, mapping rules, and broken files."""
 
-
 import pytest
 from django.utils import timezone
 
@@ -18,8 +17,6 @@ from tests.conftest import run_import, shared_file
 from tests.factories import image_bytes
 
 pytestmark = pytest.mark.django_db
-
-
 
 
 def wxr(items, *, version="1.2", authors=""):
@@ -42,8 +39,18 @@ def wxr(items, *, version="1.2", authors=""):
 """
 
 
-def item(post_id, title, *, status="publish", content="", post_type="post", extra="",
-         date="2024-03-05 10:00:00", creator="rita", name=None):
+def item(
+    post_id,
+    title,
+    *,
+    status="publish",
+    content="",
+    post_type="post",
+    extra="",
+    date="2024-03-05 10:00:00",
+    creator="rita",
+    name=None,
+):
     return f"""<item>
   <title><![CDATA[{title}]]></title>
   <link>https://gazette.example/2024/03/05/{name or f"post-{post_id}"}/</link>
@@ -82,8 +89,13 @@ def counts():
 SMALL_EXPORT_POSTS = {
     # title: (slug, author login, status, section slug, tag slugs that must be present)
     "Many Categories": ("many-categories", "admin", Status.PUBLISHED, None, set()),
-    "Non-standard post format": ("non-standard-post-format", "admin", Status.PUBLISHED, None,
-                                 set()),
+    "Non-standard post format": (
+        "non-standard-post-format",
+        "admin",
+        Status.PUBLISHED,
+        None,
+        set(),
+    ),
     "Top-level Foo": ("top-level-foo", "admin", Status.PUBLISHED, "foo", set()),
     "Foo-child": ("foo-child", "editor", Status.PUBLISHED, "foo-bar", set()),
     "Private Post": ("private-post", "admin", Status.DRAFT, None, {"tag1", "tag2", "tag3"}),
@@ -97,8 +109,11 @@ def test_small_export_posts_import_with_titles_slugs_authors_statuses_and_terms(
     assert "6 created" in out
     articles = {a.headline: a for a in Article.objects.all()}
     assert set(articles) == set(SMALL_EXPORT_POSTS)
-    emails = {"admin": "local@host.null", "editor": "editor@example.org",
-              "author": "author@example.org"}
+    emails = {
+        "admin": "local@host.null",
+        "editor": "editor@example.org",
+        "author": "author@example.org",
+    }
     for title, (slug, login, status, section, tags) in SMALL_EXPORT_POSTS.items():
         article = articles[title]
         assert article.slug == slug
@@ -170,8 +185,7 @@ def test_theme_unit_test_data_imports_completely_with_a_report():
     ],
 )
 def test_broken_export_gets_a_clear_error_and_writes_nothing(name, message):
-    out, err, failed = run_import(shared_file(f"fixtures/wordpress/{name}"),
-                                  format="wordpress")
+    out, err, failed = run_import(shared_file(f"fixtures/wordpress/{name}"), format="wordpress")
     assert failed is not None
     assert message in err and name in err
     assert all(n == 0 for n in counts().values())
@@ -205,7 +219,8 @@ def test_utf8_challenges_keep_every_character():
 def test_statuses_map_to_workflow_states(tmp_path):
     future = (timezone.now() + timezone.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
     items = (
-        item(1, "Published one") + item(2, "Draft one", status="draft")
+        item(1, "Published one")
+        + item(2, "Draft one", status="draft")
         + item(3, "Pending one", status="pending")
         + item(4, "Future one", status="future", date=future)
         + item(5, "Private one", status="private")
@@ -214,16 +229,16 @@ def test_statuses_map_to_workflow_states(tmp_path):
     assert failed is None, err
     status = dict(Article.objects.values_list("headline", "status"))
     assert status == {
-        "Published one": Status.PUBLISHED, "Draft one": Status.DRAFT,
-        "Pending one": Status.REVIEW, "Future one": Status.PUBLISHED,
+        "Published one": Status.PUBLISHED,
+        "Draft one": Status.DRAFT,
+        "Pending one": Status.REVIEW,
+        "Future one": Status.PUBLISHED,
         "Private one": Status.DRAFT,
     }
     future_article = Article.objects.get(headline="Future one")
     assert future_article.is_scheduled and not future_article.is_public
     assert future_article.published_at.strftime("%Y-%m-%d %H:%M:%S") == future
-    assert list(Article.objects.published().values_list("headline", flat=True)) == [
-        "Published one"
-    ]
+    assert list(Article.objects.published().values_list("headline", flat=True)) == ["Published one"]
     assert Author.objects.get().name == "Rita Okafor"
 
 
@@ -246,8 +261,9 @@ def test_caption_shortcode_becomes_a_figure_with_caption_and_credit(tmp_path):
     assert photo.alt_text == "The ferry at the pier"
     assert photo.source_url.endswith("/2024/03/ferry.jpg") and photo.is_pending
     assert photo.credits.first().creator == "Lena Fischer"  # parsed by the shared credit rules
-    assert (f'<figure data-photo="{photo.pk}"><figcaption>The night ferry.</figcaption>'
-            "</figure>") in article.body
+    assert (
+        f'<figure data-photo="{photo.pk}"><figcaption>The night ferry.</figcaption></figure>'
+    ) in article.body
     assert "<p>The ferry left at dawn.<br>\nIt was late.</p>" in article.body
     assert "[gallery" not in article.body and "[sic]" in article.body
     assert "<pre>keep [this] as\n\n  it is</pre>" in article.body
@@ -264,14 +280,21 @@ def test_featured_image_and_attachments_from_a_local_uploads_copy(tmp_path):
     uploads.mkdir(parents=True)
     (uploads / "harbour.jpg").write_bytes(image_bytes())
     attachment = item(
-        50, "harbour", status="inherit", post_type="attachment",
+        50,
+        "harbour",
+        status="inherit",
+        post_type="attachment",
         extra="<wp:attachment_url>https://gazette.example/wp-content/uploads/2024/03/"
-              "harbour.jpg</wp:attachment_url><wp:postmeta><wp:meta_key>"
-              "_wp_attachment_image_alt</wp:meta_key><wp:meta_value>Boats in the harbour"
-              "</wp:meta_value></wp:postmeta>",
+        "harbour.jpg</wp:attachment_url><wp:postmeta><wp:meta_key>"
+        "_wp_attachment_image_alt</wp:meta_key><wp:meta_value>Boats in the harbour"
+        "</wp:meta_value></wp:postmeta>",
     ).replace("<wp:post_parent>0", "<wp:post_parent>8")
-    post = item(8, "Harbour", extra="<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
-                                    "<wp:meta_value>50</wp:meta_value></wp:postmeta>")
+    post = item(
+        8,
+        "Harbour",
+        extra="<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+        "<wp:meta_value>50</wp:meta_value></wp:postmeta>",
+    )
     # The attachment comes after the post that uses it, as in real exports.
     path = write(tmp_path, wxr(post + attachment))
     _out, err, failed = run_import(path, media_root=str(tmp_path / "uploads"))
@@ -287,15 +310,24 @@ def test_featured_image_and_attachments_from_a_local_uploads_copy(tmp_path):
 
 def test_featured_image_without_media_root_stays_pending_with_its_url(tmp_path):
     attachment = item(
-        50, "harbour", status="inherit", post_type="attachment",
+        50,
+        "harbour",
+        status="inherit",
+        post_type="attachment",
         extra="<wp:attachment_url>https://gazette.example/wp-content/uploads/h.jpg"
-              "</wp:attachment_url>",
+        "</wp:attachment_url>",
     )
-    post = item(8, "Harbour", extra="<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
-                                    "<wp:meta_value>50</wp:meta_value></wp:postmeta>")
+    post = item(
+        8,
+        "Harbour",
+        extra="<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+        "<wp:meta_value>50</wp:meta_value></wp:postmeta>",
+    )
     run_import(write(tmp_path, wxr(post + attachment)))
     photo = Article.objects.get().lead_photo
-    assert photo.is_pending and photo.source_url == "https://gazette.example/wp-content/uploads/h.jpg"
+    assert (
+        photo.is_pending and photo.source_url == "https://gazette.example/wp-content/uploads/h.jpg"
+    )
 
 
 def test_old_wordpress_paths_redirect_to_the_article(client, tmp_path):
@@ -316,10 +348,13 @@ def test_queries_per_post_stay_constant_as_the_export_grows(tmp_path, django_ass
     from django.test.utils import CaptureQueriesContext
 
     def export_of(first_id, count):
-        terms = ('<category domain="category" nicename="harbour"><![CDATA[Harbour]]></category>'
-                 '<category domain="post_tag" nicename="ferries"><![CDATA[Ferries]]></category>')
-        posts = "".join(item(i, f"Post {i}", extra=terms)
-                        for i in range(first_id, first_id + count))
+        terms = (
+            '<category domain="category" nicename="harbour"><![CDATA[Harbour]]></category>'
+            '<category domain="post_tag" nicename="ferries"><![CDATA[Ferries]]></category>'
+        )
+        posts = "".join(
+            item(i, f"Post {i}", extra=terms) for i in range(first_id, first_id + count)
+        )
         return write(tmp_path, wxr(posts, authors=RITA), name=f"from-{first_id}.xml")
 
     run_import(export_of(1, 1))  # the author, section and tags now exist
@@ -336,8 +371,9 @@ def test_queries_per_post_stay_constant_as_the_export_grows(tmp_path, django_ass
 
 
 def test_dry_run_reports_and_writes_nothing(tmp_path):
-    out, err, failed = run_import(write(tmp_path, wxr(item(1, "One") + item(2, "Two"))),
-                                  dry_run=True)
+    out, err, failed = run_import(
+        write(tmp_path, wxr(item(1, "One") + item(2, "Two"))), dry_run=True
+    )
     assert failed is None, err
     assert "Dry run, nothing written: 2 created" in out
     assert all(n == 0 for n in counts().values())
@@ -366,7 +402,9 @@ def test_finding_an_imported_article_by_source_id_uses_the_index():
     if connection.vendor != "sqlite":
         pytest.skip("checks SQLite's plan; PostgreSQL proves the partial index by itself")
     for model in (Article, Photo):
-        query = _by_source_id(model.objects, "wordpress", "https://x.example/?p=1").values("pk").query
+        query = (
+            _by_source_id(model.objects, "wordpress", "https://x.example/?p=1").values("pk").query
+        )
         sql, params = query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)

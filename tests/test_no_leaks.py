@@ -15,14 +15,22 @@ pytestmark = pytest.mark.django_db
 def world():
     """One public story and four hidden ones sharing its section, author and tag."""
     section, author, tag = make_section(), make_author(), make_tag()
-    common = {"section": section, "authors": [author], "tags": [tag],
-              "body": "<p>Zebracrossing harbour news.</p>"}
+    common = {
+        "section": section,
+        "authors": [author],
+        "tags": [tag],
+        "body": "<p>Zebracrossing harbour news.</p>",
+    }
     public = make_article(headline="Public zebracrossing story", **common)
     hidden = [
         make_article(headline="Draft zebracrossing story", status=Status.DRAFT, **common),
         make_article(headline="Review zebracrossing story", status=Status.REVIEW, **common),
-        make_article(headline="Scheduled zebracrossing story", status=Status.PUBLISHED,
-                     published_at=timezone.now() + timedelta(hours=3), **common),
+        make_article(
+            headline="Scheduled zebracrossing story",
+            status=Status.PUBLISHED,
+            published_at=timezone.now() + timedelta(hours=3),
+            **common,
+        ),
         make_article(headline="Taken down zebracrossing story", status=Status.ARCHIVED, **common),
     ]
     return {"section": section, "author": author, "tag": tag, "public": public, "hidden": hidden}
@@ -58,8 +66,11 @@ def test_hidden_stories_are_not_in_search(client, world):
 
 @pytest.mark.parametrize("kind", ["rss", "atom"])
 def test_hidden_stories_are_not_in_any_feed(client, world, kind):
-    urls = [f"/feeds/{kind}/", f"/section/{world['section'].slug}/{kind}/",
-            f"/author/{world['author'].slug}/{kind}/"]
+    urls = [
+        f"/feeds/{kind}/",
+        f"/section/{world['section'].slug}/{kind}/",
+        f"/author/{world['author'].slug}/{kind}/",
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -77,7 +88,7 @@ def test_hidden_stories_are_not_in_news_sitemap(client, world):
 def test_hidden_stories_are_not_in_related_links_or_json_ld(client, world):
     other = make_article(section=world["section"], tags=[world["tag"]])
     html = client.get(other.get_absolute_url()).content.decode()
-    json_ld = html.split('application/ld+json')[1].split("</script>")[0]
+    json_ld = html.split("application/ld+json")[1].split("</script>")[0]
     assert world["public"].headline in html  # it is a related story
     for article in world["hidden"]:
         assert article.headline not in html

@@ -28,12 +28,14 @@ def people():
 
 
 def article_by(writer, byline_user, status):
-    return make_article(status=status, created_by=writer,
-                        authors=[make_author(user=byline_user), make_author()])
+    return make_article(
+        status=status, created_by=writer, authors=[make_author(user=byline_user), make_author()]
+    )
 
 
-def test_submit_emails_every_editor_after_commit(people, outbox,
-                                                django_capture_on_commit_callbacks):
+def test_submit_emails_every_editor_after_commit(
+    people, outbox, django_capture_on_commit_callbacks
+):
     writer, byline, editor, other_editor = people
     article = article_by(writer, byline, Status.DRAFT)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -47,7 +49,8 @@ def test_submit_emails_every_editor_after_commit(people, outbox,
 
 
 def test_send_back_emails_the_writers_with_the_editors_comment(
-        people, outbox, django_capture_on_commit_callbacks):
+    people, outbox, django_capture_on_commit_callbacks
+):
     writer, byline, editor, _ = people
     article = article_by(writer, byline, Status.REVIEW)
     with django_capture_on_commit_callbacks(execute=True):
@@ -57,7 +60,8 @@ def test_send_back_emails_the_writers_with_the_editors_comment(
 
 
 def test_publish_emails_the_writers_but_not_the_editor_who_did_it(
-        people, outbox, django_capture_on_commit_callbacks):
+    people, outbox, django_capture_on_commit_callbacks
+):
     writer, byline, editor, _ = people
     editor_author = make_author(user=editor)
     article = article_by(writer, byline, Status.REVIEW)
@@ -68,8 +72,7 @@ def test_publish_emails_the_writers_but_not_the_editor_who_did_it(
     assert outbox[0].subject == f"Published: {article.headline}"
 
 
-def test_rolled_back_transition_sends_nothing(people, outbox,
-                                              django_capture_on_commit_callbacks):
+def test_rolled_back_transition_sends_nothing(people, outbox, django_capture_on_commit_callbacks):
     writer, byline, _, _ = people
     article = article_by(writer, byline, Status.DRAFT)
     with django_capture_on_commit_callbacks(execute=True):
@@ -89,4 +92,3 @@ def test_import_moves_send_no_mail(people, outbox, django_capture_on_commit_call
         workflow.move_to(article, Status.PUBLISHED)
     assert article.status == Status.PUBLISHED
     assert outbox == []
-

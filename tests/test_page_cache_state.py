@@ -64,8 +64,10 @@ WRITES = {
         lambda a, p, t: Correction.objects.create(article=a, text="A name was misspelt."),
         "A name was misspelt.",
     ),
-    "photo credit": (lambda a, p, t: _edit(p, credit_line="New Credit / Agency"),
-                     "New Credit / Agency"),
+    "photo credit": (
+        lambda a, p, t: _edit(p, credit_line="New Credit / Agency"),
+        "New Credit / Agency",
+    ),
     "section name": (lambda a, p, t: _edit(a.section, name="Renamed desk"), "Renamed desk"),
     "tag removed": (lambda a, p, t: a.tags.remove(t), None),
 }
@@ -125,7 +127,6 @@ def test_the_cached_header_marks_the_current_section_and_keeps_no_search_query(c
     found = client.get("/search/?q=%3Cb%3Ecouncil").content.decode()
     assert 'value="&lt;b&gt;council"' in found
     assert "council" not in client.get("/search/?q=").content.decode().split("<main")[0]
-
 
 
 def test_reading_an_unchanged_site_again_keeps_the_token_a_write_replaces_it():

@@ -55,16 +55,29 @@ def camera_jpeg(size=(1400, 1000), orientation=1, iptc=None, **exif_tags):
     return data
 
 
-IPTC_FIELDS = {80: "Andrea Puentes", 110: "Presidency of Colombia",
-               116: "© Presidency of Colombia 2025", 120: "The two presidents in Washington."}
+IPTC_FIELDS = {
+    80: "Andrea Puentes",
+    110: "Presidency of Colombia",
+    116: "© Presidency of Colombia 2025",
+    120: "The two presidents in Washington.",
+}
 
 
 def upload(client, data, **fields):
     form = {
-        "image": SimpleUploadedFile("camera.jpg", data), "title": "", "alt_text": "Presidents",
-        "caption": "", "credit_line": "", "copyright_notice": "", "usage_terms": "",
-        "source_url": "", "credits-TOTAL_FORMS": "0", "credits-INITIAL_FORMS": "0",
-        "credits-MIN_NUM_FORMS": "0", "credits-MAX_NUM_FORMS": "1000", **fields,
+        "image": SimpleUploadedFile("camera.jpg", data),
+        "title": "",
+        "alt_text": "Presidents",
+        "caption": "",
+        "credit_line": "",
+        "copyright_notice": "",
+        "usage_terms": "",
+        "source_url": "",
+        "credits-TOTAL_FORMS": "0",
+        "credits-INITIAL_FORMS": "0",
+        "credits-MIN_NUM_FORMS": "0",
+        "credits-MAX_NUM_FORMS": "1000",
+        **fields,
     }
     return client.post(reverse("admin:articles_photo_add"), form)
 
@@ -72,8 +85,11 @@ def upload(client, data, **fields):
 def has_gps(path):
     with Image.open(path) as picture:
         exif = picture.getexif()
-        return bool(exif.get_ifd(GPS_IFD)) or GPS_IFD in exif or b"GPS" in (
-            picture.info.get("exif") or b"")
+        return (
+            bool(exif.get_ifd(GPS_IFD))
+            or GPS_IFD in exif
+            or b"GPS" in (picture.info.get("exif") or b"")
+        )
 
 
 def test_test_file_really_carries_gps_and_iptc(tmp_path):
@@ -82,11 +98,13 @@ def test_test_file_really_carries_gps_and_iptc(tmp_path):
     assert has_gps(path)
     with Image.open(path) as picture:
         assert images.read_metadata(picture)["credit_line"] == (
-            "Andrea Puentes / Presidency of Colombia")
+            "Andrea Puentes / Presidency of Colombia"
+        )
 
 
-def test_iptc_credit_copyright_and_caption_are_prefilled(admin_client,
-                                                         django_capture_on_commit_callbacks):
+def test_iptc_credit_copyright_and_caption_are_prefilled(
+    admin_client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(admin_client, camera_jpeg(iptc=IPTC_FIELDS))
     assert response.status_code == 302
@@ -95,7 +113,8 @@ def test_iptc_credit_copyright_and_caption_are_prefilled(admin_client,
     assert photo.copyright_notice == "© Presidency of Colombia 2025"
     assert photo.caption == "The two presidents in Washington."
     assert [(c.creator, c.organisation) for c in photo.credits.all()] == [
-        ("Andrea Puentes", "Presidency of Colombia")]
+        ("Andrea Puentes", "Presidency of Colombia")
+    ]
 
 
 def test_what_the_editor_typed_is_not_replaced(admin_client):
@@ -106,15 +125,23 @@ def test_what_the_editor_typed_is_not_replaced(admin_client):
 
 
 def test_exif_artist_copyright_and_description_are_used_without_iptc(admin_client):
-    upload(admin_client, camera_jpeg(Artist="Jane Roe", Copyright="Jane Roe 2025",
-                                     ImageDescription="Harbour at dawn."))
+    upload(
+        admin_client,
+        camera_jpeg(
+            Artist="Jane Roe", Copyright="Jane Roe 2025", ImageDescription="Harbour at dawn."
+        ),
+    )
     photo = Photo.objects.get()
     assert (photo.credit_line, photo.copyright_notice, photo.caption) == (
-        "Jane Roe", "Jane Roe 2025", "Harbour at dawn.")
+        "Jane Roe",
+        "Jane Roe 2025",
+        "Harbour at dawn.",
+    )
 
 
-def test_no_public_file_carries_gps_or_camera_exif(admin_client,
-                                                   django_capture_on_commit_callbacks):
+def test_no_public_file_carries_gps_or_camera_exif(
+    admin_client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         upload(admin_client, camera_jpeg(iptc=IPTC_FIELDS))
     photo = Photo.objects.get()
@@ -140,8 +167,7 @@ def test_exif_orientation_is_applied_to_the_stored_file(admin_client):
 
 def test_importer_path_strips_metadata_too():
     photo = Photo()
-    clean = images.prepare_upload(ContentFile(camera_jpeg(iptc=IPTC_FIELDS), name="x.jpg"),
-                                  photo)
+    clean = images.prepare_upload(ContentFile(camera_jpeg(iptc=IPTC_FIELDS), name="x.jpg"), photo)
     assert photo.credit_line == "Andrea Puentes / Presidency of Colombia"
     assert len(photo.content_hash) == 64
     with Image.open(BytesIO(clean.read())) as picture:

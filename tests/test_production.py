@@ -47,9 +47,7 @@ def csp_nonce(response):
 # --- /healthz -------------------------------------------------------------------------
 
 
-def test_healthz_is_ok_with_one_query_when_the_database_answers(
-    client, django_assert_num_queries
-):
+def test_healthz_is_ok_with_one_query_when_the_database_answers(client, django_assert_num_queries):
     with django_assert_num_queries(1):
         response = client.get("/healthz")
     assert response.status_code == 200
@@ -84,18 +82,24 @@ print(json.dumps(found))
 
 def test_site_answers_503_not_500_while_the_database_is_unreachable():
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "outage-test-secret-key-long-enough-to-be-realistic-123456",
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere",
-        "DATABASE_POOL_TIMEOUT": "1",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "outage-test-secret-key-long-enough-to-be-realistic-123456",
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere",
+            "DATABASE_POOL_TIMEOUT": "1",
+        }
+    )
     result = subprocess.run(
-        [sys.executable, "-c", OUTAGE_SCRIPT], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", OUTAGE_SCRIPT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.strip().splitlines()[-1])
@@ -105,7 +109,6 @@ def test_site_answers_503_not_500_while_the_database_is_unreachable():
         assert found[path]["status"] == 503, (path, found[path])
         assert found[path]["retry_after"] == "10"
         assert "Temporarily unavailable" in found[path]["body"]
-
 
 
 # The pool after its connections die (as in a database restart): the next request must
@@ -147,14 +150,22 @@ print(json.dumps(found))
 def test_pool_replaces_connections_the_server_has_cut():
     url = os.environ["DATABASE_URL"]
     env = {k: v for k, v in os.environ.items() if k not in ("CACHE_URL",)}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DATABASE_URL": url + ("&" if "?" in url else "?") + "application_name=newsroom-pool-test",
-        "ADMIN_DSN": url.replace("postgres://", "postgresql://", 1).split("?")[0],
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DATABASE_URL": url
+            + ("&" if "?" in url else "?")
+            + "application_name=newsroom-pool-test",
+            "ADMIN_DSN": url.replace("postgres://", "postgresql://", 1).split("?")[0],
+        }
+    )
     result = subprocess.run(
-        [sys.executable, "-c", KILLED_CONNECTIONS_SCRIPT], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", KILLED_CONNECTIONS_SCRIPT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.strip().splitlines()[-1])
@@ -163,6 +174,7 @@ def test_pool_replaces_connections_the_server_has_cut():
     # Without the pool's check on checkout the first of these would meet the dead
     # connection and fail.
     assert found["after"] == [200, 200, 200]
+
 
 def test_server_error_handler_turns_a_database_error_into_503():
     request = RequestFactory().get("/")
@@ -356,8 +368,9 @@ def test_gunicorn_workers_follow_the_cpu_count(monkeypatch):
 
 
 def test_gunicorn_settings_come_from_the_environment(monkeypatch):
-    conf = gunicorn_conf(monkeypatch, GUNICORN_WORKERS="3", GUNICORN_TIMEOUT="20",
-                         GUNICORN_BIND="0.0.0.0:9000")
+    conf = gunicorn_conf(
+        monkeypatch, GUNICORN_WORKERS="3", GUNICORN_TIMEOUT="20", GUNICORN_BIND="0.0.0.0:9000"
+    )
     assert (conf["workers"], conf["timeout"], conf["bind"]) == (3, 20, "0.0.0.0:9000")
 
 
@@ -367,7 +380,6 @@ def test_gunicorn_refuses_a_pool_timeout_not_below_its_own(monkeypatch):
 
 
 # --- the admin and the rich-text editor in a real browser, under the policy ------------
-
 
 
 class EditorForm(forms.Form):
@@ -388,8 +400,6 @@ urlpatterns = [
     url_path("editor-under-csp/", editor_page),
     url_path("", include("newsroom.urls")),
 ]
-
-
 
 
 @pytest.mark.browser

@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def test_home_shows_lead_story_then_sections(client):
     news, sport = make_section(name="News", order=1), make_section(name="Sport", order=2)
-    older = make_article(headline="Council votes", section=news,
-                         published_at=timezone.now() - timedelta(hours=5))
+    older = make_article(
+        headline="Council votes", section=news, published_at=timezone.now() - timedelta(hours=5)
+    )
     lead = make_article(headline="Harbour reopens", section=sport, lead_photo=make_photo())
     html = client.get("/").content.decode()
     assert 'class="lead-story__headline"' in html
@@ -25,8 +26,12 @@ def test_home_shows_lead_story_then_sections(client):
 def test_home_is_paginated(client):
     section = make_section()
     for n in range(15):
-        make_article(section=section, headline=f"Story {n:02d}", authors=[],
-                     published_at=timezone.now() - timedelta(minutes=n + 1))
+        make_article(
+            section=section,
+            headline=f"Story {n:02d}",
+            authors=[],
+            published_at=timezone.now() - timedelta(minutes=n + 1),
+        )
     first = client.get("/")
     second = client.get("/?page=2")
     assert "Page 1 of 2" in first.content.decode()
@@ -70,8 +75,11 @@ def test_article_page_shows_byline_dates_figure_tags_and_corrections(client):
     photo = make_photo(caption="The harbour at dawn.", credit_line="Jo Doe / Ledger")
     first, second = make_author(name="Ana Ruiz"), make_author(name="Ben Cho")
     article = make_article(
-        authors=[first, second], tags=[make_tag(name="Port")], lead_photo=photo,
-        dek="What changed.", substantive_update_at=timezone.now(),
+        authors=[first, second],
+        tags=[make_tag(name="Port")],
+        lead_photo=photo,
+        dek="What changed.",
+        substantive_update_at=timezone.now(),
     )
     Correction.objects.create(article=article, text="An earlier version misspelt a name.")
     html = client.get(article.get_absolute_url()).content.decode()

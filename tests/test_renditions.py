@@ -27,8 +27,9 @@ def photo_of(size=(2400, 1600), focal=None, **fields):
         fields.update(focal_x=x, focal_y=y, focal_width=w, focal_height=h)
     buffer = BytesIO()
     picture.save(buffer, "JPEG", quality=95)
-    photo = Photo(caption="Harbour", credit_line="Jane Roe / Ledger Photo", alt_text="Boats",
-                  **fields)
+    photo = Photo(
+        caption="Harbour", credit_line="Jane Roe / Ledger Photo", alt_text="Boats", **fields
+    )
     photo.image.save("harbour.jpg", SimpleUploadedFile("h.jpg", buffer.getvalue()), save=False)
     photo.save()
     return photo
@@ -67,16 +68,20 @@ def test_asking_wider_than_the_original_gives_the_original_width():
     assert opened(made).size == (500, 400)
 
 
-@pytest.mark.parametrize(("spec", "ratio"), [("crop-16x9", 16 / 9), ("crop-4x3", 4 / 3),
-                                             ("crop-1x1", 1.0)])
+@pytest.mark.parametrize(
+    ("spec", "ratio"), [("crop-16x9", 16 / 9), ("crop-4x3", 4 / 3), ("crop-1x1", 1.0)]
+)
 def test_crops_have_their_ratio_and_keep_the_focal_point(spec, ratio):
     # The red focal box sits near the right edge: a centred crop would cut it off.
     photo = photo_of((2400, 1600), focal=(2150, 700, 200, 200))
     picture = opened(images.rendition(photo, spec)).convert("RGB")
     assert abs(picture.width / picture.height - ratio) < 0.01
-    reds = [x for x in range(0, picture.width, 4)
-            if picture.getpixel((x, picture.height // 2))[0] > 180
-            and picture.getpixel((x, picture.height // 2))[1] < 80]
+    reds = [
+        x
+        for x in range(0, picture.width, 4)
+        if picture.getpixel((x, picture.height // 2))[0] > 180
+        and picture.getpixel((x, picture.height // 2))[1] < 80
+    ]
     assert reds, "the focal box is not in the crop"
 
 
@@ -113,14 +118,15 @@ def test_picture_tag_offers_modern_formats_with_a_jpeg_fallback():
     photo = photo_of((1000, 700))
     images.ensure_renditions(photo)
     html = Template('{% load photos %}{% picture photo sizes="100vw" %}').render(
-        Context({"photo": photo}))
+        Context({"photo": photo})
+    )
     assert '<source type="image/webp" srcset="' in html
     assert "640w" in html and "1000w" in html and "1280w" not in html
     assert 'sizes="100vw"' in html
     assert 'width="1000" height="700"' in html
     assert 'loading="lazy"' in html and 'decoding="async"' in html
     assert 'alt="Boats"' in html
-    assert '<img src="/media/renditions/' in html and '-w960-jpeg' in html
+    assert '<img src="/media/renditions/' in html and "-w960-jpeg" in html
 
 
 def test_photo_without_renditions_shows_its_original_and_makes_nothing(
@@ -142,8 +148,9 @@ def test_pending_photo_renders_no_picture():
 
 def test_lead_photo_is_eager_and_body_photos_are_lazy(client):
     lead, inline = photo_of((800, 600)), photo_of((800, 600))
-    article = make_article(lead_photo=lead,
-                           body=f'<p>Text.</p><figure data-photo="{inline.pk}"></figure>')
+    article = make_article(
+        lead_photo=lead, body=f'<p>Text.</p><figure data-photo="{inline.pk}"></figure>'
+    )
     page = client.get(article.get_absolute_url()).content.decode()
     assert page.count('loading="eager"') == 1
     assert page.count('loading="lazy"') == 1
@@ -152,8 +159,10 @@ def test_lead_photo_is_eager_and_body_photos_are_lazy(client):
 
 def test_first_body_photo_is_eager_when_there_is_no_lead(client):
     first, second = photo_of((800, 600)), photo_of((800, 600))
-    article = make_article(body=f'<figure data-photo="{first.pk}"></figure>'
-                                f'<p>Text.</p><figure data-photo="{second.pk}"></figure>')
+    article = make_article(
+        body=f'<figure data-photo="{first.pk}"></figure>'
+        f'<p>Text.</p><figure data-photo="{second.pk}"></figure>'
+    )
     page = client.get(article.get_absolute_url()).content.decode()
     assert page.count('loading="eager"') == 1 and page.count('loading="lazy"') == 1
 
@@ -162,8 +171,10 @@ def article_with_photos(count):
     photos = [photo_of((700, 500)) for _ in range(count + 1)]
     for photo in photos:
         images.ensure_renditions(photo)  # as the admin does on upload
-    body = "".join(f'<p>Para.</p><figure data-photo="{p.pk}"><figcaption>Here {p.pk}'
-                   f"</figcaption></figure>" for p in photos[1:])
+    body = "".join(
+        f'<p>Para.</p><figure data-photo="{p.pk}"><figcaption>Here {p.pk}</figcaption></figure>'
+        for p in photos[1:]
+    )
     return make_article(lead_photo=photos[0], body=body)
 
 

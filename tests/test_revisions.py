@@ -32,12 +32,19 @@ def versions(article):
 @pytest.fixture
 def edited(client, editor):
     """A draft saved twice in the admin, then published."""
-    article = make_article(status=Status.DRAFT, headline="Council votes on budget",
-                           body="<p>The council met on Monday.</p>",
-                           authors=[make_author(name="Ann Lee")])
+    article = make_article(
+        status=Status.DRAFT,
+        headline="Council votes on budget",
+        body="<p>The council met on Monday.</p>",
+        authors=[make_author(name="Ann Lee")],
+    )
     save(client, article)
-    save(client, article, headline="Council approves budget",
-         body="<p>The council met on Tuesday.</p>")
+    save(
+        client,
+        article,
+        headline="Council approves budget",
+        body="<p>The council met on Tuesday.</p>",
+    )
     workflow.transition(article, "submit", by=editor)
     workflow.transition(article, "publish", by=editor)
     return article
@@ -65,7 +72,7 @@ def test_compare_shows_removed_and_added_words(client, edited):
     html = client.get(url).content.decode()
     assert "<del>votes on</del><ins>approves</ins>" in html
     assert "<del>Monday.</del><ins>Tuesday.</ins>" in html
-    assert "<th scope=\"row\">Slug</th>" not in html  # unchanged fields are left out
+    assert '<th scope="row">Slug</th>' not in html  # unchanged fields are left out
 
 
 def test_restore_fills_the_form_and_changes_nothing_until_saved(client, edited):

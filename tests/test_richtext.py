@@ -29,39 +29,68 @@ HOSTILE = [
     '<p><img src="data:image/svg+xml,%3Csvg onload=alert(110)%3E">data image</p>',
     '<form action="https://evil.example/"><input name="password"></form>',
 ]
-SURVIVING_TEXT = ["mixed case link", "tab link", "paragraph with handler", "styled paragraph",
-                  "data link"]
+SURVIVING_TEXT = [
+    "mixed case link",
+    "tab link",
+    "paragraph with handler",
+    "styled paragraph",
+    "data link",
+]
 
 
 def hostile_body(photo):
-    embed = (f'<figure data-photo="{photo.pk}" onclick="alert(111)"><figcaption>'
-             f'<img src=x onerror="alert(112)">Per-use caption</figcaption></figure>')
+    embed = (
+        f'<figure data-photo="{photo.pk}" onclick="alert(111)"><figcaption>'
+        f'<img src=x onerror="alert(112)">Per-use caption</figcaption></figure>'
+    )
     return "".join(HOSTILE) + embed
 
 
 def assert_nothing_hostile(page):
     lowered = page.lower()
-    for marker in ["alert(", "javascript:", "onerror=", "onload=", "onmouseover=", "onclick=",
-                   "<iframe", "<svg", "data:text/html", "data:image", "url(", "evil.example",
-                   'name="password"']:
+    for marker in [
+        "alert(",
+        "javascript:",
+        "onerror=",
+        "onload=",
+        "onmouseover=",
+        "onclick=",
+        "<iframe",
+        "<svg",
+        "data:text/html",
+        "data:image",
+        "url(",
+        "evil.example",
+        'name="password"',
+    ]:
         assert marker not in lowered, marker
 
 
 def body_of(page):
     start = page.index('class="article__body"')
-    return page[start: page.index("</div>", start)]
+    return page[start : page.index("</div>", start)]
 
 
 def test_sanitize_keeps_the_editors_markup():
-    html = ('<h2>Sub</h2><h3>Small</h3><p><strong>b</strong> <em>i</em> '
-            '<a href="https://example.org/x">link</a> <a href="mailto:desk@example.org">m</a></p>'
-            "<ul><li>one</li></ul><ol><li>two</li></ol><blockquote><p>q</p></blockquote>"
-            '<figure data-photo="7"><figcaption>Cap</figcaption></figure>')
+    html = (
+        "<h2>Sub</h2><h3>Small</h3><p><strong>b</strong> <em>i</em> "
+        '<a href="https://example.org/x">link</a> <a href="mailto:desk@example.org">m</a></p>'
+        "<ul><li>one</li></ul><ol><li>two</li></ol><blockquote><p>q</p></blockquote>"
+        '<figure data-photo="7"><figcaption>Cap</figcaption></figure>'
+    )
     cleaned = richtext.sanitize(html)
-    for kept in ["<h2>Sub</h2>", "<h3>Small</h3>", "<strong>b</strong>", "<em>i</em>",
-                 'href="https://example.org/x"', 'href="mailto:desk@example.org"',
-                 "<ul><li>one</li></ul>", "<ol><li>two</li></ol>", "<blockquote>",
-                 '<figure data-photo="7"><figcaption>Cap</figcaption></figure>']:
+    for kept in [
+        "<h2>Sub</h2>",
+        "<h3>Small</h3>",
+        "<strong>b</strong>",
+        "<em>i</em>",
+        'href="https://example.org/x"',
+        'href="mailto:desk@example.org"',
+        "<ul><li>one</li></ul>",
+        "<ol><li>two</li></ol>",
+        "<blockquote>",
+        '<figure data-photo="7"><figcaption>Cap</figcaption></figure>',
+    ]:
         assert kept in cleaned, kept
 
 
@@ -86,9 +115,11 @@ def test_hostile_body_posted_in_the_admin_never_reaches_the_public_page(admin_cl
 
 def test_hostile_body_from_an_import_never_reaches_the_public_page(client):
     parsed = ParsedArticle(
-        headline="Imported with tricks", source="test-feed", external_id="tricks-1",
+        headline="Imported with tricks",
+        source="test-feed",
+        external_id="tricks-1",
         body="".join(HOSTILE) + '<figure data-photo-ref="0"><figcaption onclick="alert(113)">'
-             "Imported caption</figcaption></figure>",
+        "Imported caption</figcaption></figure>",
         published_at=timezone.now() - timedelta(hours=2),
         authors=[ParsedAuthor(name="Wire Desk")],
         photos=[ParsedPhoto(caption="From the wire", credit_line="AFP")],

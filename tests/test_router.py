@@ -105,17 +105,24 @@ print(json.dumps({
 
 def run_replica_script(primary_db, replica_db):
     env = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if k not in ("DATABASE_URL", "DATABASE_REPLICA_URL", "CACHE_URL")
     }
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DATABASE_URL": f"sqlite:///{primary_db}",
-        "DATABASE_REPLICA_URL": f"sqlite:///{replica_db}",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DATABASE_URL": f"sqlite:///{primary_db}",
+            "DATABASE_REPLICA_URL": f"sqlite:///{replica_db}",
+        }
+    )
     result = subprocess.run(
         [sys.executable, "-c", REPLICA_SCRIPT, str(primary_db), str(replica_db)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

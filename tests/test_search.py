@@ -74,9 +74,7 @@ def test_snippet_highlights_the_match_and_escapes_body_text(client):
 @needs_postgres
 def test_search_index_is_a_gin_index_on_the_stored_document():
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_vector'"
-        )
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_vector'")
         (definition,) = cursor.fetchone()
     assert "gin" in definition.lower() and "search_vector" in definition
 
@@ -106,8 +104,11 @@ def test_search_query_can_use_the_gin_index():
 
 
 def test_results_show_the_matching_passage_highlighted_and_escaped(client):
-    make_article(headline="Budget", dek="",
-                 body="<p>Fish &amp; chips <b>were</b> served at the council meeting.</p>")
+    make_article(
+        headline="Budget",
+        dek="",
+        body="<p>Fish &amp; chips <b>were</b> served at the council meeting.</p>",
+    )
     html = client.get("/search/?q=council").content.decode()
     assert "<mark>council</mark>" in html
     assert "Fish &amp; chips were served" in html

@@ -45,37 +45,63 @@ def hostile():
     """A published article whose every rendered field carries a payload."""
     section = make_section(name=f"Sec {BREAKOUT}", description=f"About {SCRIPT_CLOSE}")
     tag = make_tag(name=f"Tag {SCRIPT_CLOSE}")
-    author = make_author(name=f"Ann {BREAKOUT}", title=f"Writer {SCRIPT_CLOSE}",
-                         bio=f"Bio {BREAKOUT} {SCRIPT_CLOSE}")
-    lead = make_photo(caption=f"Lead {BREAKOUT}", credit_line=f"Jo {SCRIPT_CLOSE} / AP",
-                      alt_text=f"Alt {BREAKOUT}", title=f"Title {SCRIPT_CLOSE}")
-    inline = make_photo(caption=f"Inline {SCRIPT_CLOSE}", credit_line=f"Al {BREAKOUT} / AFP",
-                        alt_text=f"Inline alt {SCRIPT_CLOSE}")
+    author = make_author(
+        name=f"Ann {BREAKOUT}", title=f"Writer {SCRIPT_CLOSE}", bio=f"Bio {BREAKOUT} {SCRIPT_CLOSE}"
+    )
+    lead = make_photo(
+        caption=f"Lead {BREAKOUT}",
+        credit_line=f"Jo {SCRIPT_CLOSE} / AP",
+        alt_text=f"Alt {BREAKOUT}",
+        title=f"Title {SCRIPT_CLOSE}",
+    )
+    inline = make_photo(
+        caption=f"Inline {SCRIPT_CLOSE}",
+        credit_line=f"Al {BREAKOUT} / AFP",
+        alt_text=f"Inline alt {SCRIPT_CLOSE}",
+    )
     article = make_article(
         headline=f"Zebrafish {BREAKOUT}",
         dek=f"Dek {SCRIPT_CLOSE} {BREAKOUT}",
         dateline=f"Town {BREAKOUT}"[:50],
         seo_title=f"Seo {SCRIPT_CLOSE}",
         seo_description=f"Desc {BREAKOUT}",
-        section=section, tags=[tag], authors=[author], lead_photo=lead,
+        section=section,
+        tags=[tag],
+        authors=[author],
+        lead_photo=lead,
         body=f'<p>Zebrafish body.</p><figure data-photo="{inline.pk}"></figure>',
     )
     Correction.objects.create(article=article, text=f"Fixed {BREAKOUT}")
     # A second story using the per-article overrides of the lead photo's text.
     overridden = make_article(
-        headline="Zebrafish overrides", section=section, lead_photo=lead,
-        lead_caption=f"Override {SCRIPT_CLOSE}", lead_alt=f"Override alt {BREAKOUT}",
+        headline="Zebrafish overrides",
+        section=section,
+        lead_photo=lead,
+        lead_caption=f"Override {SCRIPT_CLOSE}",
+        lead_alt=f"Override alt {BREAKOUT}",
     )
-    return {"article": article, "overridden": overridden, "section": section, "tag": tag,
-            "author": author, "photos": [lead, inline]}
+    return {
+        "article": article,
+        "overridden": overridden,
+        "section": section,
+        "tag": tag,
+        "author": author,
+        "photos": [lead, inline],
+    }
 
 
 def public_urls(world):
     article, section, author, tag = (world[k] for k in ("article", "section", "author", "tag"))
     return [
-        article.get_absolute_url(), world["overridden"].get_absolute_url(), "/",
-        f"/section/{section.slug}/", f"/author/{author.slug}/", f"/tag/{tag.slug}/",
-        "/search/?q=zebrafish", f"/search/?q={BREAKOUT}", f"/search/?q={SCRIPT_CLOSE}",
+        article.get_absolute_url(),
+        world["overridden"].get_absolute_url(),
+        "/",
+        f"/section/{section.slug}/",
+        f"/author/{author.slug}/",
+        f"/tag/{tag.slug}/",
+        "/search/?q=zebrafish",
+        f"/search/?q={BREAKOUT}",
+        f"/search/?q={SCRIPT_CLOSE}",
     ]
 
 
@@ -134,8 +160,7 @@ def test_feed_html_fields_carry_no_live_markup(client, hostile):
 
 def test_sitemaps_escape_payloads(client, hostile):
     index = client.get("/sitemap.xml")
-    locations = [loc.text for loc in parse_xml(index.content).iter()
-                 if loc.tag.endswith("loc")]
+    locations = [loc.text for loc in parse_xml(index.content).iter() if loc.tag.endswith("loc")]
     assert locations
     for location in [*locations, "http://testserver/sitemap-news.xml"]:
         path = urlsplit(location).path
@@ -146,8 +171,10 @@ def test_sitemaps_escape_payloads(client, hostile):
 
 
 ADMIN_PAGES = [
-    "admin:articles_article_changelist", "admin:articles_photo_changelist",
-    "admin:articles_author_changelist", "admin:articles_section_changelist",
+    "admin:articles_article_changelist",
+    "admin:articles_photo_changelist",
+    "admin:articles_author_changelist",
+    "admin:articles_section_changelist",
     "admin:articles_tag_changelist",
 ]
 
@@ -178,7 +205,6 @@ def test_payload_in_a_saved_name_is_escaped_in_the_admin_message(client):
     assert_no_raw_payload(response.content.decode(), "admin message page")
 
 
-
 def test_payload_headlines_are_escaped_in_bulk_action_messages(client):
     editor = make_user("ed", role="Editor")
     ready = make_article(status=Status.REVIEW, headline=f"Ready {BREAKOUT}")
@@ -196,6 +222,7 @@ def test_payload_headlines_are_escaped_in_bulk_action_messages(client):
     shown = html.split('class="messagelist"')[1].split("</ul>")[0]
     assert "Ready &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in shown
     assert "Draft &lt;/script&gt;&lt;script&gt;alert(2)" in shown
+
 
 # --- leaks not covered by tests/test_no_leaks.py --------------------------------------
 
@@ -229,8 +256,12 @@ def test_old_address_of_a_hidden_story_does_not_redirect_to_it(client, hidden):
 
 def test_search_finds_nothing_hidden_by_body_or_dek(client):
     make_article(headline="Public story", body="<p>Quokkaword public.</p>")
-    secret = make_article(headline="Secret story", dek="Quokkaword dek",
-                          body="<p>Quokkaword secret.</p>", status=Status.DRAFT)
+    secret = make_article(
+        headline="Secret story",
+        dek="Quokkaword dek",
+        body="<p>Quokkaword secret.</p>",
+        status=Status.DRAFT,
+    )
     text = client.get("/search/?q=quokkaword").content.decode()
     assert "Public story" in text
     assert secret.headline not in text and secret.slug not in text
@@ -239,16 +270,25 @@ def test_search_finds_nothing_hidden_by_body_or_dek(client):
 # --- open redirects -------------------------------------------------------------------
 
 HOSTILE_NEXT = [
-    "https://evil.example/", "//evil.example/", "/\\evil.example/", "\\\\evil.example",
-    "https:evil.example", "http://testserver@evil.example/", " https://evil.example/",
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example/",
+    "\\\\evil.example",
+    "https:evil.example",
+    "http://testserver@evil.example/",
+    " https://evil.example/",
     "javascript:alert(1)",
 ]
 
 
 def is_local(location):
     parts = urlsplit(location)
-    return not parts.scheme and not parts.netloc and location.startswith("/") \
+    return (
+        not parts.scheme
+        and not parts.netloc
+        and location.startswith("/")
         and not location.startswith(("//", "/\\"))
+    )
 
 
 @pytest.mark.parametrize("target", HOSTILE_NEXT)
@@ -293,8 +333,16 @@ def test_writer_cannot_make_themselves_superuser_or_edit_users(client, writer):
     client.force_login(writer)
     url = reverse("admin:auth_user_change", args=[writer.pk])
     assert client.get(url).status_code == 403
-    response = client.post(url, {"username": "wanda", "is_superuser": "on", "is_staff": "on",
-                                 "groups": [], "user_permissions": []})
+    response = client.post(
+        url,
+        {
+            "username": "wanda",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "groups": [],
+            "user_permissions": [],
+        },
+    )
     assert response.status_code == 403
     writer.refresh_from_db()
     assert not writer.is_superuser
@@ -303,8 +351,7 @@ def test_writer_cannot_make_themselves_superuser_or_edit_users(client, writer):
 
 def test_writer_cannot_edit_another_writers_draft_by_its_id(client, writer):
     other = make_user("olga", role="Writer")
-    theirs = make_article(status=Status.DRAFT, created_by=other,
-                          authors=[make_author(user=other)])
+    theirs = make_article(status=Status.DRAFT, created_by=other, authors=[make_author(user=other)])
     before = Article.objects.values().get(pk=theirs.pk)
     client.force_login(writer)
     url = reverse("admin:articles_article_change", args=[theirs.pk])
@@ -320,8 +367,12 @@ def test_writer_forged_owner_and_hidden_fields_are_ignored(client, writer):
     page = client.get(add)
     assert page.status_code == 200
     form = page.context["adminform"].form
-    forged = {"created_by": other.pk, "status": Status.PUBLISHED,
-              "source_fingerprint": "f" * 64, "locked_by": other.pk}
+    forged = {
+        "created_by": other.pk,
+        "status": Status.PUBLISHED,
+        "source_fingerprint": "f" * 64,
+        "locked_by": other.pk,
+    }
     data = form_data(page, headline="Writer's story", slug="writers-story", **forged)
     if "section" in form.fields:
         data["section"] = make_section().pk
@@ -344,11 +395,17 @@ def test_non_staff_user_cannot_reach_the_admin(client):
 # --- uploads already on disk ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, content, kind", [
-    ("page.html", b"<html><script>alert(1)</script></html>", "text/html"),
-    ("vector.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-     "image/svg+xml"),
-])
+@pytest.mark.parametrize(
+    "name, content, kind",
+    [
+        ("page.html", b"<html><script>alert(1)</script></html>", "text/html"),
+        (
+            "vector.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "image/svg+xml",
+        ),
+    ],
+)
 def test_hostile_files_in_media_are_served_inert(client, media_root, name, content, kind):
     """Uploads are checked on the way in (tests/test_uploads.py); should a file ever get
     past that (an old import, a manual copy), the browser still may not run it."""
@@ -360,4 +417,3 @@ def test_hostile_files_in_media_are_served_inert(client, media_root, name, conte
     policy = response["Content-Security-Policy"]
     script_src = re.search(r"script-src ([^;]+)", policy).group(1)
     assert "'unsafe-inline'" not in script_src
-

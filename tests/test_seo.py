@@ -21,16 +21,23 @@ def site_url(settings):
 @pytest.fixture
 def article():
     photo = make_photo(
-        caption="The quay.", credit_line="Jo Doe / Ledger Photo",
+        caption="The quay.",
+        credit_line="Jo Doe / Ledger Photo",
         copyright_notice="© 2026 Ledger Photo",
     )
-    Credit.objects.create(photo=photo, creator="Jo Doe", organisation="Ledger Photo",
-                          licence="CC BY 4.0",
-                          licence_url="https://creativecommons.org/licenses/by/4.0/")
+    Credit.objects.create(
+        photo=photo,
+        creator="Jo Doe",
+        organisation="Ledger Photo",
+        licence="CC BY 4.0",
+        licence_url="https://creativecommons.org/licenses/by/4.0/",
+    )
     images.ensure_renditions(photo)  # as an upload or import does
     return make_article(
         headline="Harbour </script><script>alert(1)</script> reopens",
-        dek="Ships & ferries sail again.", lead_photo=photo, tags=[make_tag(name="Port")],
+        dek="Ships & ferries sail again.",
+        lead_photo=photo,
+        tags=[make_tag(name="Port")],
         authors=[make_author(name="Ana Ruiz"), make_author(name="Ben Cho")],
     )
 
@@ -59,7 +66,7 @@ def test_open_graph_and_twitter_image_is_1200_by_630(client, article, media_root
 
 def test_json_ld_is_escaped_so_the_headline_cannot_close_the_script(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
-    block = html.split('application/ld+json')[1].split("</script>")[0]
+    block = html.split("application/ld+json")[1].split("</script>")[0]
     assert "<script>" not in block and "\\u003c/script\\u003e" in block
     assert json_ld(html)["headline"].startswith("Harbour </script>")
 

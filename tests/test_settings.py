@@ -23,8 +23,14 @@ PRODUCTION = {
 
 # Variables a developer's shell or .env might carry into the child process.
 CONFIG_VARS = (
-    "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DATABASE_URL", "DATABASE_REPLICA_URL", "CACHE_URL",
-    "MEDIA_STORAGE", "DJANGO_SECURE_PROXY_SSL_HEADER", "DATABASE_POOL_TIMEOUT",
+    "DJANGO_DEBUG",
+    "DJANGO_SECRET_KEY",
+    "DATABASE_URL",
+    "DATABASE_REPLICA_URL",
+    "CACHE_URL",
+    "MEDIA_STORAGE",
+    "DJANGO_SECURE_PROXY_SSL_HEADER",
+    "DATABASE_POOL_TIMEOUT",
     # Set by browser tests in this process; check --deploy rightly refuses it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
@@ -40,8 +46,12 @@ def child_env(**overrides):
 
 def run(args, **env):
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=child_env(**env),
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=child_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -84,9 +94,16 @@ def test_check_deploy_fails_in_debug_mode():
 
 def test_production_mode_sets_hsts_secure_cookies_and_hashed_static_files():
     found = settings_in(
-        ["SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
-         "SECURE_SSL_REDIRECT", "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_REFERRER_POLICY",
-         "STORAGES", "SECURE_PROXY_SSL_HEADER"],
+        [
+            "SECURE_HSTS_SECONDS",
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_CONTENT_TYPE_NOSNIFF",
+            "SECURE_REFERRER_POLICY",
+            "STORAGES",
+            "SECURE_PROXY_SSL_HEADER",
+        ],
         **PRODUCTION,
     )
     assert found["SECURE_HSTS_SECONDS"] >= 31536000
@@ -102,7 +119,8 @@ def test_production_mode_sets_hsts_secure_cookies_and_hashed_static_files():
 def test_proxy_ssl_header_comes_from_the_environment():
     found = settings_in(
         ["SECURE_PROXY_SSL_HEADER"],
-        **PRODUCTION, DJANGO_SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+        **PRODUCTION,
+        DJANGO_SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
     )
     assert found["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
@@ -118,7 +136,8 @@ def test_csp_allows_no_inline_script_except_by_nonce():
 def test_postgres_url_uses_the_connection_pool_without_persistent_connections():
     found = settings_in(
         ["DATABASES", "DATABASE_POOL_TIMEOUT"],
-        DATABASE_URL="postgres://u@db.example.com:5432/news", DATABASE_POOL_TIMEOUT="2.5",
+        DATABASE_URL="postgres://u@db.example.com:5432/news",
+        DATABASE_POOL_TIMEOUT="2.5",
     )
     default = found["DATABASES"]["default"]
     assert default["CONN_MAX_AGE"] == 0
@@ -135,8 +154,11 @@ def test_pooled_postgres_settings_open_a_pool_that_checks_connections():
         "pool = connection.pool; "
         "print(type(pool).__name__, pool.timeout, pool._check is not None)"
     )
-    result = run(["-c", code], DATABASE_URL="postgres://u@db.example.com:5432/news",
-                 DATABASE_POOL_TIMEOUT="2.5")
+    result = run(
+        ["-c", code],
+        DATABASE_URL="postgres://u@db.example.com:5432/news",
+        DATABASE_POOL_TIMEOUT="2.5",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-3:] == ["ConnectionPool", "2.5", "True"]
 
@@ -186,8 +208,10 @@ def test_redis_cache_stores_and_reads_back():
 def test_media_storage_s3_switches_the_default_storage():
     found = settings_in(
         ["STORAGES", "MEDIA_URL", "SERVE_MEDIA", "CONTENT_SECURITY_POLICY"],
-        MEDIA_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="ledger-media",
-        AWS_S3_REGION_NAME="eu-west-1", AWS_S3_CUSTOM_DOMAIN="media.example.com",
+        MEDIA_STORAGE="s3",
+        AWS_STORAGE_BUCKET_NAME="ledger-media",
+        AWS_S3_REGION_NAME="eu-west-1",
+        AWS_S3_CUSTOM_DOMAIN="media.example.com",
     )
     default = found["STORAGES"]["default"]
     assert default["BACKEND"] == "storages.backends.s3.S3Storage"

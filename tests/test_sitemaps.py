@@ -10,15 +10,21 @@ from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
 
-NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
-      "news": "http://www.google.com/schemas/sitemap-news/0.9",
-      "image": "http://www.google.com/schemas/sitemap-image/1.1"}
+NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+    "image": "http://www.google.com/schemas/sitemap-image/1.1",
+}
 
 
 def schema(name, *extensions):
     """The sitemaps.org schema, with the extension schemas its <any> elements must match."""
-    return xmlschema.XMLSchema([shared_file(f"fixtures/sitemaps/{name}"),
-                                *(shared_file(f"fixtures/sitemaps/{e}") for e in extensions)])
+    return xmlschema.XMLSchema(
+        [
+            shared_file(f"fixtures/sitemaps/{name}"),
+            *(shared_file(f"fixtures/sitemaps/{e}") for e in extensions),
+        ]
+    )
 
 
 def locations(content):
@@ -29,9 +35,12 @@ def locations(content):
 def site():
     section, author = make_section(), make_author()
     fresh = make_article(section=section, authors=[author], headline="Fresh & new <story>")
-    old = make_article(section=section, authors=[author],
-                       published_at=timezone.now() - timedelta(days=5),
-                       substantive_update_at=timezone.now() - timedelta(days=1))
+    old = make_article(
+        section=section,
+        authors=[author],
+        published_at=timezone.now() - timedelta(days=5),
+        substantive_update_at=timezone.now() - timedelta(days=1),
+    )
     return {"section": section, "author": author, "fresh": fresh, "old": old}
 
 
@@ -72,10 +81,14 @@ def test_article_sitemap_lastmod_is_the_substantive_update(client, site):
 
 
 def test_sections_and_authors_are_in_their_sitemaps(client, site):
-    assert any(u.endswith(site["section"].get_absolute_url())
-               for u in locations(client.get("/sitemap-sections.xml").content))
-    assert any(u.endswith(site["author"].get_absolute_url())
-               for u in locations(client.get("/sitemap-authors.xml").content))
+    assert any(
+        u.endswith(site["section"].get_absolute_url())
+        for u in locations(client.get("/sitemap-sections.xml").content)
+    )
+    assert any(
+        u.endswith(site["author"].get_absolute_url())
+        for u in locations(client.get("/sitemap-authors.xml").content)
+    )
 
 
 def test_news_sitemap_holds_only_the_last_48_hours_and_validates(client, site):

@@ -23,16 +23,24 @@ ADD_URL = reverse("admin:articles_photo_add")
 
 
 def png_chunk(kind, data):
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(
-        ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def png_declaring(width, height, payload=12_000):
     """A small, well-formed PNG header claiming a huge image: a decompression bomb's shape."""
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
     noise = random.Random(4).randbytes(payload)  # incompressible, so the file is ~12 KB
-    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
-            + png_chunk(b"IDAT", zlib.compress(noise)) + png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(noise))
+        + png_chunk(b"IEND", b"")
+    )
 
 
 def animated_gif(frames, size=(100, 100)):
@@ -49,29 +57,44 @@ def files_in(folder):
 def post_upload(client, name, content, **fields):
     data = {
         "image": SimpleUploadedFile(name, content),
-        "title": "", "alt_text": "", "caption": "", "credit_line": "",
-        "copyright_notice": "", "usage_terms": "", "source_url": "",
-        "credits-TOTAL_FORMS": "0", "credits-INITIAL_FORMS": "0",
-        "credits-MIN_NUM_FORMS": "0", "credits-MAX_NUM_FORMS": "1000",
+        "title": "",
+        "alt_text": "",
+        "caption": "",
+        "credit_line": "",
+        "copyright_notice": "",
+        "usage_terms": "",
+        "source_url": "",
+        "credits-TOTAL_FORMS": "0",
+        "credits-INITIAL_FORMS": "0",
+        "credits-MIN_NUM_FORMS": "0",
+        "credits-MAX_NUM_FORMS": "1000",
         **fields,
     }
     return client.post(ADD_URL, data)
 
 
-SVG_WITH_SCRIPT = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" '
-                   b'height="10"><script>alert(document.cookie)</script></svg>')
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" '
+    b'height="10"><script>alert(document.cookie)</script></svg>'
+)
 HTML_PAGE = b"<!doctype html><html><body><img src=x onerror=alert(1)></body></html>"
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("report.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n",
-     "is not an image we accept"),
-    ("logo.svg", SVG_WITH_SCRIPT, "is not an image we accept"),
-    ("holiday.jpg", HTML_PAGE, "is not an image we accept"),
-    ("cut.jpg", image_bytes(size=(800, 600))[:1500], "is damaged or incomplete"),
-    ("bomb.png", png_declaring(10_000, 10_000), "has 100,000,000 pixels; the most accepted is"),
-    ("empty.jpg", b"", "The submitted file is empty"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "report.pdf",
+            b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n",
+            "is not an image we accept",
+        ),
+        ("logo.svg", SVG_WITH_SCRIPT, "is not an image we accept"),
+        ("holiday.jpg", HTML_PAGE, "is not an image we accept"),
+        ("cut.jpg", image_bytes(size=(800, 600))[:1500], "is damaged or incomplete"),
+        ("bomb.png", png_declaring(10_000, 10_000), "has 100,000,000 pixels; the most accepted is"),
+        ("empty.jpg", b"", "The submitted file is empty"),
+    ],
+)
 def test_bad_upload_is_refused_in_admin_and_leaves_no_file(
     admin_client, media_root, name, content, message
 ):
@@ -114,11 +137,16 @@ def test_pixel_cap_counts_every_frame(admin_client, media_root, settings):
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "GIF", "AVIF"])
-def test_allowed_formats_are_accepted(admin_client, media_root, django_capture_on_commit_callbacks,
-                                      fmt):
+def test_allowed_formats_are_accepted(
+    admin_client, media_root, django_capture_on_commit_callbacks, fmt
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = post_upload(admin_client, f"photo.{fmt.lower()}",
-                               image_bytes(fmt, size=(700, 400)), alt_text="A street")
+        response = post_upload(
+            admin_client,
+            f"photo.{fmt.lower()}",
+            image_bytes(fmt, size=(700, 400)),
+            alt_text="A street",
+        )
     assert response.status_code == 302
     photo = Photo.objects.get()
     assert (photo.width, photo.height) == (700, 400)
@@ -138,11 +166,14 @@ def test_same_content_twice_points_to_the_existing_photo(admin_client, media_roo
     assert files_in(media_root) == []
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "is empty"),
-    (HTML_PAGE, "is not an image we accept"),
-    (png_declaring(10_000, 10_000), "has 100,000,000 pixels"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (HTML_PAGE, "is not an image we accept"),
+        (png_declaring(10_000, 10_000), "has 100,000,000 pixels"),
+    ],
+)
 def test_importer_entry_point_uses_the_same_checks(content, message):
     with pytest.raises(ValidationError, match=message):
         prepare_upload(ContentFile(content, name="from-import.jpg"))

@@ -81,8 +81,7 @@ def test_article_page_answers_conditional_requests_with_304(client):
     assert first["ETag"] and first["Last-Modified"]
     by_etag = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
     assert by_etag.status_code == 304
-    by_date = client.get(article.get_absolute_url(),
-                         HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    by_date = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert by_date.status_code == 304
 
 
@@ -108,8 +107,11 @@ def test_editing_an_article_changes_its_etag_and_cached_page(client):
 def test_cached_home_shows_a_scheduled_story_once_it_is_due(client):
     section = make_section()
     make_article(section=section)
-    scheduled = make_article(section=section, headline="Scheduled story",
-                             published_at=timezone.now() + timedelta(seconds=30))
+    scheduled = make_article(
+        section=section,
+        headline="Scheduled story",
+        published_at=timezone.now() + timedelta(seconds=30),
+    )
     response = client.get("/")
     assert "Scheduled story" not in response.content.decode()
     # The lifetime is capped at the story's time...
@@ -149,15 +151,21 @@ def test_staff_never_get_a_page_cached_for_anonymous_readers(client):
 
 def _pages(article, author, tag):
     return [
-        "/", article.section.get_absolute_url(), author.get_absolute_url(),
-        tag.get_absolute_url(), "/search/?q=headline", article.get_absolute_url(),
+        "/",
+        article.section.get_absolute_url(),
+        author.get_absolute_url(),
+        tag.get_absolute_url(),
+        "/search/?q=headline",
+        article.get_absolute_url(),
     ]
 
 
 def _grow(section, author, tag, count, with_photos):
     for _ in range(count):
         make_article(
-            section=section, authors=[author, make_author()], tags=[tag, make_tag()],
+            section=section,
+            authors=[author, make_author()],
+            tags=[tag, make_tag()],
             lead_photo=make_photo() if with_photos else None,
             body="<p>More body</p>",
         )
@@ -171,8 +179,9 @@ def test_query_counts_are_fixed_whatever_the_amount_of_data(client, django_asser
     from django.test.utils import CaptureQueriesContext
 
     section, author, tag = make_section(), make_author(), make_tag()
-    article = make_article(section=section, authors=[author, make_author()], tags=[tag],
-                           lead_photo=make_photo())
+    article = make_article(
+        section=section, authors=[author, make_author()], tags=[tag], lead_photo=make_photo()
+    )
     _grow(section, author, tag, 2, with_photos=True)
     counts = {}
     for url in _pages(article, author, tag):
@@ -217,8 +226,9 @@ def test_sitemap_keeps_its_robots_header_when_served_from_cache(client):
     assert first["X-Robots-Tag"] == second["X-Robots-Tag"] == "noindex, noodp, noarchive"
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'",
-                    reason="the query plan is checked on PostgreSQL only")
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="the query plan is checked on PostgreSQL only"
+)
 def test_cache_state_reads_are_served_by_indexes():
 
     from articles.models import Article
@@ -227,8 +237,12 @@ def test_cache_state_reads_are_served_by_indexes():
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         newest = Article.objects.order_by("-updated_at").values("updated_at")[:1].explain()
-        due = (Article.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
-               .order_by("published_at").values("published_at")[:1].explain())
+        due = (
+            Article.objects.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values("published_at")[:1]
+            .explain()
+        )
     assert "article_updated_at" in newest
     assert "Index" in due and "Sort" not in due
 

@@ -62,8 +62,13 @@ def test_transition_matrix(role):
             assert stored.status == t.target, case
             assert stored.version == before["version"] + 1, case
             entry = AuditEntry.objects.get(article=article)
-            assert (entry.actor, entry.action, entry.from_status, entry.to_status,
-                    entry.comment) == (user, name, state, t.target, "Because."), case
+            assert (
+                entry.actor,
+                entry.action,
+                entry.from_status,
+                entry.to_status,
+                entry.comment,
+            ) == (user, name, state, t.target, "Because."), case
         else:
             with pytest.raises((PermissionDenied, workflow.TransitionError)):
                 workflow.transition(article, name, by=user, comment="Because.")
@@ -95,8 +100,9 @@ def test_schedule_sets_the_chosen_time_and_keeps_the_article_private_until_then(
 
 def test_scheduled_article_becomes_visible_when_its_time_has_passed(client):
     article = make_article(status=Status.REVIEW, headline="Embargoed budget story")
-    workflow.transition(article, "publish", by=make_user(role="Editor"),
-                        at=timezone.now() + timedelta(hours=2))
+    workflow.transition(
+        article, "publish", by=make_user(role="Editor"), at=timezone.now() + timedelta(hours=2)
+    )
     assert not Article.objects.published().filter(pk=article.pk).exists()
     assert client.get(article.get_absolute_url()).status_code == 404
     assert "Embargoed budget story" not in client.get("/").content.decode()
@@ -144,8 +150,11 @@ def test_claim_edit_refuses_a_stale_version_and_names_who_saved():
 
 
 def test_writer_may_edit_only_own_drafts_and_editor_any_article():
-    writer, other, editor = (make_user(role="Writer"), make_user(role="Writer"),
-                             make_user(role="Editor"))
+    writer, other, editor = (
+        make_user(role="Writer"),
+        make_user(role="Writer"),
+        make_user(role="Editor"),
+    )
     draft = make_article(status=Status.DRAFT, created_by=writer)
     in_review = make_article(status=Status.REVIEW, created_by=writer)
     assert workflow.may_edit(writer, draft)

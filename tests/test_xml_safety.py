@@ -12,9 +12,7 @@ from tests.conftest import run_import
 pytestmark = pytest.mark.django_db
 
 # Ten levels of ten: fully expanded, the last entity is 10^9 copies of "lol" (about 3 GB).
-LAUGHS = "".join(
-    f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i else "lol"}">' for i in range(10)
-)
+LAUGHS = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i else "lol"}">' for i in range(10))
 
 
 def wxr_with_doctype(doctype, text="&lol9;"):
@@ -26,8 +24,6 @@ def wxr_with_doctype(doctype, text="&lol9;"):
 <item><title>{text}</title><wp:post_id>1</wp:post_id><wp:post_type>post</wp:post_type>
 <wp:status>publish</wp:status><content:encoded>{text}</content:encoded></item>
 </channel></rss>"""
-
-
 
 
 def peak_rss_mb():
@@ -49,13 +45,22 @@ def test_billion_laughs_in_a_wordpress_export_is_refused_without_memory_growth(t
     assert Section.objects.count() == Tag.objects.count() == 0
 
 
-@pytest.mark.parametrize("module, document", [
-    (nitf, f'<!DOCTYPE nitf [{LAUGHS}]><nitf><head/><body><body.head><hedline><hl1>&lol9;'
-           "</hl1></hedline></body.head></body></nitf>"),
-    (newsml, f'<!DOCTYPE newsItem [{LAUGHS}]><newsItem xmlns="http://iptc.org/std/nar/'
-             '2006-10-01/" guid="x"><contentMeta><headline>&lol9;</headline></contentMeta>'
-             "</newsItem>"),
-])
+@pytest.mark.parametrize(
+    "module, document",
+    [
+        (
+            nitf,
+            f"<!DOCTYPE nitf [{LAUGHS}]><nitf><head/><body><body.head><hedline><hl1>&lol9;"
+            "</hl1></hedline></body.head></body></nitf>",
+        ),
+        (
+            newsml,
+            f'<!DOCTYPE newsItem [{LAUGHS}]><newsItem xmlns="http://iptc.org/std/nar/'
+            '2006-10-01/" guid="x"><contentMeta><headline>&lol9;</headline></contentMeta>'
+            "</newsItem>",
+        ),
+    ],
+)
 def test_billion_laughs_in_a_wire_file_is_refused(tmp_path, module, document):
     path = tmp_path / "laughs.xml"
     path.write_text('<?xml version="1.0"?>\n' + document)
@@ -78,9 +83,11 @@ def test_external_entity_is_refused_and_the_file_is_not_read(tmp_path):
 
 def test_parameter_entity_fetching_a_url_is_refused(tmp_path):
     path = tmp_path / "remote.xml"
-    path.write_text(wxr_with_doctype(
-        '<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;', "Fine title"
-    ))
+    path.write_text(
+        wxr_with_doctype(
+            '<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;', "Fine title"
+        )
+    )
     with pytest.raises(ParseError):
         list(wordpress.read(path))
 

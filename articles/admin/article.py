@@ -87,8 +87,11 @@ class StatusFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("draft", "Draft"), ("review", "In review"), ("scheduled", "Scheduled"),
-            ("live", "Published"), ("archived", "Taken down"),
+            ("draft", "Draft"),
+            ("review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("live", "Published"),
+            ("archived", "Taken down"),
         ]
 
     def queryset(self, request, queryset):
@@ -153,10 +156,15 @@ class AuthorFilter(admin.SimpleListFilter):
 
     def choose(self):
         """The autocomplete box, showing the chosen author if there is one."""
-        return self.widget.render(self.parameter_name, self.value(), attrs={
-            "id": "author-filter", "data-author-filter": self.parameter_name,
-            "data-width": "100%",
-        })
+        return self.widget.render(
+            self.parameter_name,
+            self.value(),
+            attrs={
+                "id": "author-filter",
+                "data-author-filter": self.parameter_name,
+                "data-width": "100%",
+            },
+        )
 
 
 class AuthorChoice(AutocompleteSelect):
@@ -217,7 +225,7 @@ class ArticleChangeList(ChangeList):
         filters and search again: those chose the keys already.
         """
         page = self.paginator.page(self.page_num)
-        keys = self.queryset.values("pk")[page.start_index() - 1:page.end_index()]
+        keys = self.queryset.values("pk")[page.start_index() - 1 : page.end_index()]
         rows = self.apply_select_related(self.model._default_manager.filter(pk__in=keys))
         return rows.order_by(*self.get_ordering(request, self.queryset))
 
@@ -228,8 +236,14 @@ class ArticleAdmin(VersionAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/object_history.html"
-    list_display = ["headline", "status_badge", "section", "author_names", "published_at",
-                    "updated_at"]
+    list_display = [
+        "headline",
+        "status_badge",
+        "section",
+        "author_names",
+        "published_at",
+        "updated_at",
+    ]
     list_filter = [StatusFilter, "section", AuthorFilter, MineFilter]
     # What get_search_results() searches; it does not go through Django's lookups.
     search_fields = ["headline", "dek", "bylines__author__name"]
@@ -287,10 +301,13 @@ class ArticleAdmin(VersionAdmin):
             (None, {"fields": ["headline", "slug", "dek", "section", "tags", body]}),
             ("Lead photo", {"fields": ["lead_photo", "lead_caption", "lead_alt"]}),
             ("Publication", {"fields": publication}),
-            ("Search engines", {
-                "classes": ["collapse"],
-                "fields": ["seo_title", "seo_description", "canonical_url", "noindex"],
-            }),
+            (
+                "Search engines",
+                {
+                    "classes": ["collapse"],
+                    "fields": ["seo_title", "seo_description", "canonical_url", "noindex"],
+                },
+            ),
             ("Import", {"classes": ["collapse"], "fields": ["source", "external_id"]}),
         ]
 
@@ -313,8 +330,7 @@ class ArticleAdmin(VersionAdmin):
     def save_model(self, request, obj, form, change):
         user = request.user
         if change:
-            workflow.claim_edit(obj, expected_version=form.cleaned_data["loaded_version"],
-                                by=user)
+            workflow.claim_edit(obj, expected_version=form.cleaned_data["loaded_version"], by=user)
         else:
             obj.created_by = user
             obj.last_saved_by = user
@@ -326,9 +342,15 @@ class ArticleAdmin(VersionAdmin):
                 obj.substantive_update_at = timezone.now()
             if "published_at" in form.changed_data:
                 old = form.initial.get("published_at")
-                workflow.record(obj, "date_change", by=user,
-                                comment=f"Publication date {old:%Y-%m-%d %H:%M} → "
-                                        f"{obj.published_at:%Y-%m-%d %H:%M}" if old else "")
+                workflow.record(
+                    obj,
+                    "date_change",
+                    by=user,
+                    comment=f"Publication date {old:%Y-%m-%d %H:%M} → "
+                    f"{obj.published_at:%Y-%m-%d %H:%M}"
+                    if old
+                    else "",
+                )
         super().save_model(request, obj, form, change)
         if obj.substantive_update_at and form.cleaned_data.get("substantive_update") and editor:
             workflow.record(obj, "substantive_update", by=user)
@@ -340,7 +362,9 @@ class ArticleAdmin(VersionAdmin):
             return
         try:
             workflow.transition(
-                form.instance, name, by=request.user,
+                form.instance,
+                name,
+                by=request.user,
                 comment=form.cleaned_data.get("workflow_comment", ""),
                 at=form.cleaned_data.get("publish_at"),
             )
@@ -412,8 +436,7 @@ class ArticleAdmin(VersionAdmin):
         for term in search_terms(search_term):
             credited = Byline.objects.filter(author__name__icontains=term).values("article_id")
             queryset = queryset.filter(
-                Q(headline__icontains=term) | Q(dek__icontains=term)
-                | key_in(credited, queryset.db)
+                Q(headline__icontains=term) | Q(dek__icontains=term) | key_in(credited, queryset.db)
             )
         return queryset, False
 
@@ -440,8 +463,11 @@ class ArticleAdmin(VersionAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("review/", wrap(self.review_queue_view), name="articles_article_review"),
-            path("<path:object_id>/history/compare/<int:older>/<int:newer>/",
-                 wrap(self.compare_view), name="articles_article_compare"),
+            path(
+                "<path:object_id>/history/compare/<int:older>/<int:newer>/",
+                wrap(self.compare_view),
+                name="articles_article_compare",
+            ),
             *super().get_urls(),
         ]
 
@@ -453,20 +479,27 @@ class ArticleAdmin(VersionAdmin):
         ).order_by("-at", "-pk")
         articles = (
             Article.objects.filter(status=Status.REVIEW)
-            .annotate(submitted_at=Subquery(submitted.values("at")[:1]),
-                      submitted_by=Subquery(submitted.values("actor__username")[:1]))
-            .select_related("section").prefetch_related("bylines__author")
+            .annotate(
+                submitted_at=Subquery(submitted.values("at")[:1]),
+                submitted_by=Subquery(submitted.values("actor__username")[:1]),
+            )
+            .select_related("section")
+            .prefetch_related("bylines__author")
             .order_by("submitted_at", "pk")
         )
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.model._meta, "title": "Review queue", "articles": articles,
+            "opts": self.model._meta,
+            "title": "Review queue",
+            "articles": articles,
         }
         return TemplateResponse(request, "admin/articles/article/review_queue.html", context)
 
     def changelist_view(self, request, extra_context=None):
-        extra = {"has_publish_permission": self.has_publish_permission(request),
-                 **(extra_context or {})}
+        extra = {
+            "has_publish_permission": self.has_publish_permission(request),
+            **(extra_context or {}),
+        }
         response = super().changelist_view(request, extra)
         context = getattr(response, "context_data", None) or {}
         if "cl" in context and "media" in context:
@@ -496,7 +529,8 @@ class ArticleAdmin(VersionAdmin):
             "can_schedule": any(t.name == "publish" for t in transitions),
             "audit_entries": obj.audit_entries.select_related("actor"),
             "preview_url": reverse("articles:preview", args=[obj.pk])
-            if workflow.may_edit(request.user, obj) else None,
+            if workflow.may_edit(request.user, obj)
+            else None,
             "is_scheduled": obj.is_scheduled,
         }
 
@@ -511,9 +545,12 @@ class ArticleAdmin(VersionAdmin):
             {"version": v, "previous": versions[i + 1] if i + 1 < len(versions) else None}
             for i, v in enumerate(versions)
         ]
-        extra = {"revisions": rows, "audit_entries": obj.audit_entries.select_related("actor"),
-                 "can_restore": self.has_change_permission(request, obj),
-                 **(extra_context or {})}
+        extra = {
+            "revisions": rows,
+            "audit_entries": obj.audit_entries.select_related("actor"),
+            "can_restore": self.has_change_permission(request, obj),
+            **(extra_context or {}),
+        }
         return super().history_view(request, object_id, extra)
 
     def compare_view(self, request, object_id, older, newer):
@@ -525,8 +562,12 @@ class ArticleAdmin(VersionAdmin):
         b = get_object_or_404(versions, pk=newer)
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.model._meta, "original": obj, "title": f"Changes to “{obj}”",
-            "older": a, "newer": b, "rows": revisions.compare(a, b),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": f"Changes to “{obj}”",
+            "older": a,
+            "newer": b,
+            "rows": revisions.compare(a, b),
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
@@ -545,9 +586,11 @@ class ArticleAdmin(VersionAdmin):
         request.restore_initial = revisions.restorable(version)
         when = timezone.localtime(version.revision.date_created)
         change_url = reverse("admin:articles_article_change", args=[obj.pk])
-        context = {"restoring": version,
-                   "title": f"Restore “{obj}” as saved {when:%Y-%m-%d %H:%M}",
-                   **(extra_context or {})}
+        context = {
+            "restoring": version,
+            "title": f"Restore “{obj}” as saved {when:%Y-%m-%d %H:%M}",
+            **(extra_context or {}),
+        }
         return self.change_view(request, object_id, change_url, context)
 
     def recover_view(self, request, version_id, extra_context=None):

@@ -35,8 +35,15 @@ class PhotoForm(forms.ModelForm):
 
     class Meta:
         model = Photo
-        fields = ["image", "title", "alt_text", *PREFILLED, "usage_terms", "source_url",
-                  *FOCAL_FIELDS]
+        fields = [
+            "image",
+            "title",
+            "alt_text",
+            *PREFILLED,
+            "usage_terms",
+            "source_url",
+            *FOCAL_FIELDS,
+        ]
 
     def clean_image(self):
         upload = self.cleaned_data.get("image")
@@ -46,13 +53,18 @@ class PhotoForm(forms.ModelForm):
         clean = images.prepare_upload(upload, scratch)
         duplicate = (
             Photo.objects.filter(content_hash=scratch.content_hash)
-            .exclude(pk=self.instance.pk).first()
+            .exclude(pk=self.instance.pk)
+            .first()
         )
         if duplicate:
-            raise ValidationError(format_html(
-                'This file is already in the library as <a href="{}">{}</a>; use that photo.',
-                reverse("admin:articles_photo_change", args=[duplicate.pk]), duplicate,
-            ), code="duplicate")
+            raise ValidationError(
+                format_html(
+                    'This file is already in the library as <a href="{}">{}</a>; use that photo.',
+                    reverse("admin:articles_photo_change", args=[duplicate.pk]),
+                    duplicate,
+                ),
+                code="duplicate",
+            )
         self.instance.content_hash = scratch.content_hash
         self.metadata = {field: getattr(scratch, field) for field in PREFILLED}
         return clean
@@ -80,7 +92,9 @@ class OrganisationFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         values = (
             Credit.objects.exclude(**{self.field: ""})
-            .order_by(self.field).values_list(self.field, flat=True).distinct()
+            .order_by(self.field)
+            .values_list(self.field, flat=True)
+            .distinct()
         )
         return [(v, v) for v in values]
 
@@ -117,23 +131,35 @@ class PhotoAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "__str__", "credit_line", "uploaded_at"]
     list_display_links = ["thumbnail", "__str__"]
     list_filter = [PendingFilter, OrganisationFilter, LicenceFilter]
-    search_fields = ["title", "caption", "credit_line", "alt_text",
-                     "credits__creator", "credits__organisation"]
+    search_fields = [
+        "title",
+        "caption",
+        "credit_line",
+        "alt_text",
+        "credits__creator",
+        "credits__organisation",
+    ]
     inlines = [CreditInline]
     readonly_fields = ["thumbnail", "used_in", "width", "height", "content_hash"]
     fieldsets = [
         (None, {"fields": ["image", "thumbnail", "title", "alt_text", "caption"]}),
-        ("Credit and rights", {
-            "description": "Readers see the credit line exactly as written. The credits "
-                           "below are read from it when it changes; correct them there.",
-            "fields": ["credit_line", "copyright_notice", "usage_terms", "source_url"],
-        }),
+        (
+            "Credit and rights",
+            {
+                "description": "Readers see the credit line exactly as written. The credits "
+                "below are read from it when it changes; correct them there.",
+                "fields": ["credit_line", "copyright_notice", "usage_terms", "source_url"],
+            },
+        ),
         ("Used in", {"fields": ["used_in"]}),
-        ("Focal point", {
-            "classes": ["collapse"],
-            "description": "A box in original pixels that crops keep in frame.",
-            "fields": FOCAL_FIELDS,
-        }),
+        (
+            "Focal point",
+            {
+                "classes": ["collapse"],
+                "description": "A box in original pixels that crops keep in frame.",
+                "fields": FOCAL_FIELDS,
+            },
+        ),
         ("File", {"classes": ["collapse"], "fields": ["width", "height", "content_hash"]}),
     ]
 
@@ -144,8 +170,9 @@ class PhotoAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("renditions")
 
     def get_urls(self):
-        picker = path("picker/", self.admin_site.admin_view(self.picker_view),
-                      name="articles_photo_picker")
+        picker = path(
+            "picker/", self.admin_site.admin_view(self.picker_view), name="articles_photo_picker"
+        )
         return [picker, *super().get_urls()]
 
     def picker_view(self, request):
@@ -158,8 +185,13 @@ class PhotoAdmin(admin.ModelAdmin):
         else:
             photos, _ = self.get_search_results(request, photos, request.GET.get("q", ""))
         results = [
-            {"id": photo.pk, "label": str(photo), "caption": photo.caption,
-             "credit": photo.credit_line, "thumbnail": self.thumbnail_url(photo)}
+            {
+                "id": photo.pk,
+                "label": str(photo),
+                "caption": photo.caption,
+                "credit": photo.credit_line,
+                "thumbnail": self.thumbnail_url(photo),
+            }
             for photo in photos.distinct()[:PICKER_SIZE]
         ]
         return JsonResponse({"results": results})
@@ -184,11 +216,21 @@ class PhotoAdmin(admin.ModelAdmin):
         articles = list(photo.used_in().only("pk", "headline", "status"))
         if not articles:
             return "Not used in any article."
-        return format_html("<ul>{}</ul>", format_html_join(
-            "", '<li><a href="{}">{}</a> ({})</li>',
-            ((reverse("admin:articles_article_change", args=[a.pk]), a.headline,
-              a.get_status_display()) for a in articles),
-        ))
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> ({})</li>',
+                (
+                    (
+                        reverse("admin:articles_article_change", args=[a.pk]),
+                        a.headline,
+                        a.get_status_display(),
+                    )
+                    for a in articles
+                ),
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -311,8 +311,13 @@ class _Writer:
         created = article.pk is None
         old_url = None if created else article.get_absolute_url()
         _set_article_fields(
-            article, parsed, self.lookups, section=section, fingerprint=fingerprint,
-            lead=lead, inline=inline,
+            article,
+            parsed,
+            self.lookups,
+            section=section,
+            fingerprint=fingerprint,
+            lead=lead,
+            inline=inline,
         )
         if not article.slug:
             article.slug = unique_slug(Article, parsed.slug or parsed.headline)
@@ -346,7 +351,8 @@ def _set_article_fields(article, parsed, lookups, *, section, fingerprint, lead,
     # Article.save() sanitises too; bulk inserts do not call it, and so rely on this.
     article.body = richtext.sanitize(body)
     article.section = (
-        lookups.section(section) if section
+        lookups.section(section)
+        if section
         else lookups.section(parsed.section, parsed.section_slug)
     )
     article.dateline = parsed.dateline[:200]
@@ -400,7 +406,8 @@ def _point_redirects(claims):
         ArticleRedirect.objects.filter(old_path__in=paths).update(article=article)
     ArticleRedirect.objects.bulk_create(
         ArticleRedirect(old_path=path, article=article)
-        for path, article in claims.items() if path not in existing
+        for path, article in claims.items()
+        if path not in existing
     )
 
 
@@ -424,8 +431,9 @@ class Batch:
     so the failure is reported against the one item it belongs to.
     """
 
-    def __init__(self, *, status="", section="", by=None, dry_run=False, lookups=None,
-                 size=BATCH_SIZE):
+    def __init__(
+        self, *, status="", section="", by=None, dry_run=False, lookups=None, size=BATCH_SIZE
+    ):
         self.status, self.section, self.by, self.dry_run = status, section, by, dry_run
         self.lookups = lookups if lookups is not None else Lookups()
         self.size = max(1, size)
@@ -467,7 +475,9 @@ class Batch:
             photo_keys = _photo_keys(parsed)
             keys = {*photo_keys, *([key] if parsed.external_id else [])}
             new = (
-                not keys & seen and key not in articles and not photos.keys() & set(photo_keys)
+                not keys & seen
+                and key not in articles
+                and not photos.keys() & set(photo_keys)
                 and len(set(photo_keys)) == len(photo_keys)
                 and not any(p.file_path for p in [parsed.lead_photo, *parsed.photos] if p)
             )
@@ -531,7 +541,8 @@ def _create_new(items, options):
     photos = {}  # (source, external id) → Photo
     for parsed in items:
         for key, parsed_photo in zip(
-            _photo_keys(parsed), [p for p in [parsed.lead_photo, *parsed.photos] if p],
+            _photo_keys(parsed),
+            [p for p in [parsed.lead_photo, *parsed.photos] if p],
             strict=True,
         ):
             photos[key] = photo = Photo(source=key[0], external_id=key[1])
@@ -546,24 +557,32 @@ def _create_new(items, options):
         lead = photos[keys.pop(0)] if parsed.lead_photo else None
         article = Article(source=parsed.source, external_id=parsed.external_id, slug=slug)
         _set_article_fields(
-            article, parsed, lookups, section=options.section,
+            article,
+            parsed,
+            lookups,
+            section=options.section,
             fingerprint=parsed.fingerprint(section=options.section),
-            lead=lead, inline=[photos[key] for key in keys],
+            lead=lead,
+            inline=[photos[key] for key in keys],
         )
         articles.append(article)
     Article.objects.bulk_create(articles)
 
-    _point_redirects({
-        path: article
-        for article, parsed in zip(articles, items, strict=True)
-        for path in parsed.old_paths
-    })
+    _point_redirects(
+        {
+            path: article
+            for article, parsed in zip(articles, items, strict=True)
+            for path in parsed.old_paths
+        }
+    )
     Byline.objects.bulk_create(
-        byline for a, parsed in zip(articles, items, strict=True)
+        byline
+        for a, parsed in zip(articles, items, strict=True)
         for byline in _bylines(a, parsed, lookups)
     )
     Article.tags.through.objects.bulk_create(
-        row for a, parsed in zip(articles, items, strict=True)
+        row
+        for a, parsed in zip(articles, items, strict=True)
         for row in _tag_rows(a, _tags(parsed, lookups))
     )
     Correction.objects.bulk_create(

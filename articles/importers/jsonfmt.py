@@ -41,8 +41,13 @@ FORMAT_VERSION = 1
 SKIPPED_MODELS = {"articles.rendition"}
 # What makes a row the same object, beyond its id: a different value means the id now
 # belongs to something else, and restoring over it would destroy that.
-IDENTITY = {Article: "created_at", Section: "slug", Tag: "slug", Author: "slug",
-            Photo: "uploaded_at"}
+IDENTITY = {
+    Article: "created_at",
+    Section: "slug",
+    Tag: "slug",
+    Author: "slug",
+    Photo: "uploaded_at",
+}
 
 
 def detect(head, path):
@@ -66,9 +71,12 @@ def library_models():
     """Every other model of the app: the shared things articles point at."""
     per_article = {m for m, _ in article_models()}
     return [
-        m for m in apps.get_app_config("articles").get_models()
-        if m is not Article and m not in per_article
-        and m._meta.label_lower not in SKIPPED_MODELS and not m._meta.auto_created
+        m
+        for m in apps.get_app_config("articles").get_models()
+        if m is not Article
+        and m not in per_article
+        and m._meta.label_lower not in SKIPPED_MODELS
+        and not m._meta.auto_created
     ]
 
 
@@ -123,8 +131,13 @@ def read(path, **_options):
         library = json.loads((path / "library.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ParseError(f"cannot read the export: {error}", path=path) from error
-    yield Restore(path, library, users=users, origin=path / "library.json",
-                  headline=f"library: {_summary(library)}")
+    yield Restore(
+        path,
+        library,
+        users=users,
+        origin=path / "library.json",
+        headline=f"library: {_summary(library)}",
+    )
     articles_path = path / "articles.jsonl"
     with open(articles_path, encoding="utf-8") as fh:
         for number, line in enumerate(fh, start=1):
@@ -134,8 +147,9 @@ def read(path, **_options):
                 rows = json.loads(line)
                 headline = rows[0]["fields"]["headline"]
             except (ValueError, KeyError, IndexError, TypeError) as error:
-                yield ParseError(f"not an exported article: {error}", path=articles_path,
-                                 line=number)
+                yield ParseError(
+                    f"not an exported article: {error}", path=articles_path, line=number
+                )
                 continue
             yield Restore(path, rows, origin=articles_path, line=number, headline=headline)
 
@@ -193,7 +207,8 @@ class Restore:
             existing[(model, obj.pk)] = current
         current_rows = [
             rows_as_json(serialize([existing[(type(i.object), i.object.pk)]]))[0]
-            if existing[(type(i.object), i.object.pk)] is not None else None
+            if existing[(type(i.object), i.object.pk)] is not None
+            else None
             for i in objects
         ]
         unchanged = current_rows == list(self.rows)

@@ -32,8 +32,9 @@ def read(path, **_options):
         raise ParseError(f"the file is larger than {MAX_BYTES // 1048576} MB", path=path)
     root = xmlsafe.parse_bytes(path.read_bytes(), path=path)
     if root.tag not in (f"{NS}newsItem", f"{NS}newsMessage", f"{NS}packageItem"):
-        raise ParseError(f"expected a NewsML-G2 newsItem or newsMessage, found <{root.tag}>",
-                         path=path)
+        raise ParseError(
+            f"expected a NewsML-G2 newsItem or newsMessage, found <{root.tag}>", path=path
+        )
     items = [root] if root.tag == f"{NS}newsItem" else root.iter(f"{NS}newsItem")
     for item in items:
         item_class = item.find(f"{NS}itemMeta/{NS}itemClass")
@@ -65,8 +66,9 @@ def _name(element, lang):
 def _body(item):
     for inline in item.iterfind(f"{NS}contentSet/{NS}inlineXML"):
         # XHTML (with or without its namespace) or NITF, whichever the item carries.
-        body = next((e for e in inline.iter() if xmlsafe.local(e.tag) in ("body", "body.content")),
-                    None)
+        body = next(
+            (e for e in inline.iter() if xmlsafe.local(e.tag) in ("body", "body.content")), None
+        )
         if body is not None:
             return nitf.body_html(body)
     for inline in item.iterfind(f"{NS}contentSet/{NS}inlineData"):
@@ -112,7 +114,8 @@ def parse(item, *, path):
     embargo = wire.parse_date(_text(_find(item, "itemMeta", "embargoed")))
     pubstatus = _find(item, "itemMeta", "pubStatus")
     status, published, notes = wire.status_and_date(
-        pubstatus.get("qcode", "") if pubstatus is not None else "", embargo=embargo,
+        pubstatus.get("qcode", "") if pubstatus is not None else "",
+        embargo=embargo,
         created=first,
     )
     if item_meta is None:

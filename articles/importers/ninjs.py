@@ -68,8 +68,11 @@ def _first_value(entries, role_hint=""):
     if not isinstance(entries, list) or not entries:
         return ""
     entries = [e for e in entries if isinstance(e, dict)] or [{}]
-    hinted = (e for e in entries
-              if role_hint and role_hint in f"{e.get('role', '')} {e.get('contenttype', '')}")
+    hinted = (
+        e
+        for e in entries
+        if role_hint and role_hint in f"{e.get('role', '')} {e.get('contenttype', '')}"
+    )
     chosen = next(hinted, entries[0])
     return str(chosen.get("value", ""))
 
@@ -92,7 +95,8 @@ def _authors(item):
     people = item.get("authors") or item.get("people") or []
     return [
         ParsedAuthor(name=str(p["name"])[:200], bio=str(p.get("biography", "")))
-        for p in people if isinstance(p, dict) and p.get("name")
+        for p in people
+        if isinstance(p, dict) and p.get("name")
     ]
 
 
@@ -121,14 +125,17 @@ def parse(item, *, path):
     if not external_id:
         raise ParseError(f"the item {headline[:40]!r} has no guid or uri", path=path)
     dek = item.get("description_text") or _first_value(item.get("descriptions"), "summary")
-    first = wire.parse_date(item.get("firstcreated")) or wire.parse_date(
-        item.get("versioncreated")
-    )
+    first = wire.parse_date(item.get("firstcreated")) or wire.parse_date(item.get("versioncreated"))
     status, published, notes = wire.status_and_date(
-        item.get("pubstatus"), embargo=wire.parse_date(item.get("embargoed")), created=first,
+        item.get("pubstatus"),
+        embargo=wire.parse_date(item.get("embargoed")),
+        created=first,
     )
-    tags = [str(s.get("name") or s.get("code") or "") for s in item.get("subject") or []
-            if isinstance(s, dict)]
+    tags = [
+        str(s.get("name") or s.get("code") or "")
+        for s in item.get("subject") or []
+        if isinstance(s, dict)
+    ]
     tags += [str(k) for k in item.get("keywords") or []]
     located = item.get("located") or ""
     return ParsedArticle(

@@ -102,8 +102,11 @@ def _tags(root):
     tags = []
     for subject in root.xpath("head/tobject/tobject.subject"):
         name = next(
-            (subject.get(f"tobject.subject.{k}") for k in ("detail", "matter", "type")
-             if subject.get(f"tobject.subject.{k}")),
+            (
+                subject.get(f"tobject.subject.{k}")
+                for k in ("detail", "matter", "type")
+                if subject.get(f"tobject.subject.{k}")
+            ),
             subject.get("tobject.subject.refnum", ""),
         )
         if name:
@@ -125,7 +128,9 @@ def parse(root, *, path):
     issued = wire.parse_date(_attr(root, "head/docdata/date.issue/@norm"))
     release = wire.parse_date(_attr(root, "head/docdata/date.release/@norm"))
     status, published, notes = wire.status_and_date(
-        _attr(root, "head/docdata/@management-status"), embargo=release, created=issued,
+        _attr(root, "head/docdata/@management-status"),
+        embargo=release,
+        created=issued,
     )
     return ParsedArticle(
         headline=headline[:300],

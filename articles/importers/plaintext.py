@@ -32,7 +32,7 @@ AUTHOR_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s+&\s+")
 CREDIT_RE = re.compile(r"\bCredit:\s*")
 SUBHEAD_MAX = 120
 ALT_LINE_MAX = 200
-CLOSING_PUNCTUATION = tuple(".!?:;…\"”’)")
+CLOSING_PUNCTUATION = tuple('.!?:;…"”’)')
 PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif")
 MAX_BYTES = 2 * 1024 * 1024
 # Control characters other than tab, newline, form feed and carriage return.
@@ -80,7 +80,8 @@ def _header(blocks, path):
     if len(lines) < 3:
         raise ParseError(
             "expected a headline, a 'Written on MM/DD/YYYY' line and a byline",
-            path=path, line=lines[-1][0],
+            path=path,
+            line=lines[-1][0],
         )
     (hl_no, headline), (date_no, date_line), (by_no, byline) = lines[:3]
     if DATE_RE.match(headline):
@@ -89,7 +90,8 @@ def _header(blocks, path):
     if not match:
         raise ParseError(
             f"expected 'Written on MM/DD/YYYY' after the headline, found {date_line[:60]!r}",
-            path=path, line=date_no,
+            path=path,
+            line=date_no,
         )
     month, day, year = (int(g) for g in match.groups())
     try:
@@ -97,7 +99,8 @@ def _header(blocks, path):
     except ValueError as exc:
         raise ParseError(
             f"invalid date {'/'.join(match.groups())!r} ({exc}); expected MM/DD/YYYY",
-            path=path, line=date_no,
+            path=path,
+            line=date_no,
         ) from exc
     names = [n.strip() for n in AUTHOR_SPLIT_RE.split(byline) if n.strip()]
     if not names or len(byline) > 300:
@@ -174,8 +177,11 @@ def photo_files(path):
     for n in range(0, 100):
         stem = path.stem if n == 0 else f"{path.stem}-{n}"
         match = next(
-            (path.with_name(stem + ext) for ext in PHOTO_EXTENSIONS
-             if path.with_name(stem + ext).is_file()),
+            (
+                path.with_name(stem + ext)
+                for ext in PHOTO_EXTENSIONS
+                if path.with_name(stem + ext).is_file()
+            ),
             None,
         )
         if match is None and n > 0:

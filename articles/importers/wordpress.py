@@ -49,10 +49,32 @@ SHORTCODE_RE = re.compile(r"\[(/?)([A-Za-z][\w-]*)((?:\s[^\[\]]*)?)\]")
 # Names WordPress core and common plugins register; an unknown "[word]" with neither
 # attributes nor a closing tag is left alone ("[sic]" is prose, not a shortcode).
 KNOWN_SHORTCODES = {
-    "audio", "video", "playlist", "embed", "gallery", "caption", "wp_caption",
-    "contact-form", "contact_form", "contact-form-7", "googlemaps", "youtube", "vimeo",
-    "soundcloud", "tweet", "twitter", "instagram", "gist", "code", "sourcecode",
-    "slideshare", "polldaddy", "archives", "recipe", "wpvideo", "dailymotion",
+    "audio",
+    "video",
+    "playlist",
+    "embed",
+    "gallery",
+    "caption",
+    "wp_caption",
+    "contact-form",
+    "contact_form",
+    "contact-form-7",
+    "googlemaps",
+    "youtube",
+    "vimeo",
+    "soundcloud",
+    "tweet",
+    "twitter",
+    "instagram",
+    "gist",
+    "code",
+    "sourcecode",
+    "slideshare",
+    "polldaddy",
+    "archives",
+    "recipe",
+    "wpvideo",
+    "dailymotion",
 }
 CREDIT_RE = re.compile(
     r"\s*\(?\b(?:photo(?:graph)?|credit|image|picture)s?(?:\s+by)?\s*:\s*(?P<credit>[^()]+?)\)?\.?\s*$",
@@ -85,8 +107,10 @@ def read(path, *, media_root="", include_pages=False, **_options):
             _release(element)
             if item["post_type"] == "page" and not include_pages:
                 continue
-            if item["post_type"] not in ("post", "page") or item["status"] in ("trash",
-                                                                             "auto-draft"):
+            if item["post_type"] not in ("post", "page") or item["status"] in (
+                "trash",
+                "auto-draft",
+            ):
                 continue
             try:
                 yield _article(item, site, media_root=media_root, path=path, line=line)
@@ -120,7 +144,8 @@ def _check_and_gather(path):
                     raise ParseError(
                         "this does not appear to be a WXR file: invalid WXR version number "
                         f"{version[:20]!r} (expected 1.0, 1.1 or 1.2)",
-                        path=path, line=element.sourceline,
+                        path=path,
+                        line=element.sourceline,
                     )
                 site.version = version
             elif name in ("base_blog_url", "base_site_url") and not site.base_url:
@@ -131,7 +156,8 @@ def _check_and_gather(path):
                 fields = {xmlsafe.local(c.tag): (c.text or "").strip() for c in element}
                 login = fields.get("author_login", "")
                 display = fields.get("author_display_name") or " ".join(
-                    x for x in (fields.get("author_first_name"), fields.get("author_last_name"))
+                    x
+                    for x in (fields.get("author_first_name"), fields.get("author_last_name"))
                     if x
                 )
                 site.authors[login] = (display or login, fields.get("author_email", ""))
@@ -171,10 +197,24 @@ def _release(element):
 def _fields(item):
     """The parts of an <item> the importer uses, as plain strings."""
     out = {
-        "title": "", "link": "", "pubDate": "", "creator": "", "guid": "", "content": "",
-        "excerpt": "", "post_id": "", "post_date": "", "post_date_gmt": "", "post_name": "",
-        "status": "", "post_parent": "0", "post_type": "post", "attachment_url": "",
-        "categories": [], "tags": [], "meta": {},
+        "title": "",
+        "link": "",
+        "pubDate": "",
+        "creator": "",
+        "guid": "",
+        "content": "",
+        "excerpt": "",
+        "post_id": "",
+        "post_date": "",
+        "post_date_gmt": "",
+        "post_name": "",
+        "status": "",
+        "post_parent": "0",
+        "post_type": "post",
+        "attachment_url": "",
+        "categories": [],
+        "tags": [],
+        "meta": {},
     }
     for child in item:
         name = xmlsafe.local(child.tag)
@@ -285,8 +325,10 @@ class _Photos:
 
 
 def _attrs(text):
-    return {m.group(1).lower(): unescape(m.group(2) or m.group(3) or m.group(4) or "")
-            for m in ATTR_RE.finditer(text)}
+    return {
+        m.group(1).lower(): unescape(m.group(2) or m.group(3) or m.group(4) or "")
+        for m in ATTR_RE.finditer(text)
+    }
 
 
 def _image_embed(img_attrs, photos, *, caption_html="", attachment_id=""):
@@ -295,8 +337,11 @@ def _image_embed(img_attrs, photos, *, caption_html="", attachment_id=""):
         attachment_id = match.group(1) if match else ""
     caption_text = unescape(TAG_RE.sub("", caption_html)).strip()
     parsed = photos.photo(
-        attachment_id=attachment_id, src=img_attrs.get("src", ""), alt=img_attrs.get("alt", ""),
-        title=img_attrs.get("title", ""), caption=caption_text,
+        attachment_id=attachment_id,
+        src=img_attrs.get("src", ""),
+        alt=img_attrs.get("alt", ""),
+        title=img_attrs.get("title", ""),
+        caption=caption_text,
     )
     index = photos.add(parsed)
     figcaption = f"<figcaption>{escape(parsed.caption)}</figcaption>" if parsed.caption else ""
@@ -310,10 +355,12 @@ def _captions(html, photos):
         img = IMG_RE.search(inner)
         if not img:
             return inner
-        caption_html = attrs.get("caption") or (inner[: img.start()] + inner[img.end():])
+        caption_html = attrs.get("caption") or (inner[: img.start()] + inner[img.end() :])
         id_match = ATTACHMENT_ID_RE.search(attrs.get("id", ""))
         return _image_embed(
-            _attrs(img.group(1)), photos, caption_html=caption_html,
+            _attrs(img.group(1)),
+            photos,
+            caption_html=caption_html,
             attachment_id=id_match.group(1) if id_match else "",
         )
 

@@ -40,7 +40,11 @@ def iterparse(source, *, path, events=("end",), tag=None, encoding=None):
     long the file is.
     """
     context = etree.iterparse(
-        source, events=events, encoding=encoding, remove_comments=True, remove_pis=True,
+        source,
+        events=events,
+        encoding=encoding,
+        remove_comments=True,
+        remove_pis=True,
         **PARSER_OPTIONS,
     )
     checked = False
@@ -56,8 +60,9 @@ def iterparse(source, *, path, events=("end",), tag=None, encoding=None):
             yield event, element
     except etree.XMLSyntaxError as error:
         line = error.position[0] if error.position else None
-        raise ParseError(f"the XML is not well-formed: {error.msg}", path=path, line=line) \
-            from error
+        raise ParseError(
+            f"the XML is not well-formed: {error.msg}", path=path, line=line
+        ) from error
 
 
 def parse_bytes(data, *, path):
@@ -73,8 +78,9 @@ def parse_bytes(data, *, path):
 
     encoding = choose_encoding(data)
     root = None
-    for _event, element in iterparse(io.BytesIO(data), path=path, events=("start",),
-                                     encoding=encoding):
+    for _event, element in iterparse(
+        io.BytesIO(data), path=path, events=("start",), encoding=encoding
+    ):
         if root is None:
             root = element
     if root is None:

@@ -51,15 +51,15 @@ class ArticleQuerySet(models.QuerySet):
         A published article with a future date is scheduled: it becomes public when
         the clock passes its date, with nothing to run.
         """
-        return self.filter(
-            status=Status.PUBLISHED, published_at__lte=now or timezone.now()
-        )
+        return self.filter(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def for_display(self):
         """Articles listed with their people and tags (search results, feeds), in a fixed
         number of queries. Feeds load the photos with the bodies (``views.render_bodies``)."""
-        return self.select_related("section").defer("search_vector").prefetch_related(
-            bylines_with_authors(), "tags"
+        return (
+            self.select_related("section")
+            .defer("search_vector")
+            .prefetch_related(bylines_with_authors(), "tags")
         )
 
     def for_cards(self):
@@ -73,8 +73,10 @@ class ArticleQuerySet(models.QuerySet):
         are not cached (``Article.load_for_page``, ``views.article_parts``).
         """
         # The search document is the largest column and no page shows it.
-        return self.select_related("section").defer("search_vector").annotate(
-            has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))
+        return (
+            self.select_related("section")
+            .defer("search_vector")
+            .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
         )
 
     def latest(self):
@@ -92,8 +94,11 @@ class ArticleQuerySet(models.QuerySet):
             first, *rest = [ids.filter(section_id=pk)[:count] for pk in section_ids]
             return first.union(*rest, all=True)
         ranked = self.annotate(
-            rank=Window(RowNumber(), partition_by=F("section_id"),
-                        order_by=[F("published_at").desc(), F("pk").desc()])
+            rank=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
         )
         return ranked.filter(rank__lte=count).values("pk")
 
@@ -107,9 +112,7 @@ class ArticleQuerySet(models.QuerySet):
         tagged = self.model.tags.through.objects.filter(
             article_id=OuterRef("pk"), tag_id__in=tag_ids
         )
-        return self.filter(Q(section_id=article.section_id) | Exists(tagged)).exclude(
-            pk=article.pk
-        )
+        return self.filter(Q(section_id=article.section_id) | Exists(tagged)).exclude(pk=article.pk)
 
 
 class Article(models.Model):
@@ -135,11 +138,16 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_at = models.DateTimeField(
-        "publication date", null=True, blank=True, db_index=True,
+        "publication date",
+        null=True,
+        blank=True,
+        db_index=True,
         help_text="The date readers see. In the future, the article is scheduled.",
     )
     substantive_update_at = models.DateTimeField(
-        "updated", null=True, blank=True,
+        "updated",
+        null=True,
+        blank=True,
         help_text="Last substantive update, shown to readers. A typo fix does not change it.",
     )
 
@@ -167,12 +175,20 @@ class Article(models.Model):
     # Optimistic locking: every save bumps it, a save based on an older one is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     last_saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -194,8 +210,11 @@ class Article(models.Model):
             # The admin list pages through keys read off this index alone (migration 0008).
             models.Index(fields=["published_at", "id"], name="article_published_at_id"),
             # The newest public stories of a section: section pages and the home page.
-            models.Index(fields=["section", "-published_at", "-id"], name="article_section_newest",
-                         condition=Q(status=Status.PUBLISHED)),
+            models.Index(
+                fields=["section", "-published_at", "-id"],
+                name="article_section_newest",
+                condition=Q(status=Status.PUBLISHED),
+            ),
         ]
 
     def __str__(self):

@@ -50,8 +50,10 @@ def date_hierarchy_links(cl):
         date = datetime.date(int(year), int(month), int(day))
         return {
             "show": True,
-            "back": {"link": link({year_field: year, month_field: month}),
-                     "title": capfirst(formats.date_format(date, "YEAR_MONTH_FORMAT"))},
+            "back": {
+                "link": link({year_field: year, month_field: month}),
+                "title": capfirst(formats.date_format(date, "YEAR_MONTH_FORMAT")),
+            },
             "choices": [{"title": capfirst(formats.date_format(date, "MONTH_DAY_FORMAT"))}],
         }
     if year and month:
@@ -62,22 +64,29 @@ def date_hierarchy_links(cl):
             "show": True,
             "back": {"link": link({year_field: year}), "title": str(year)},
             "choices": [
-                {"link": link({year_field: year, month_field: month, day_field: d.day}),
-                 "title": capfirst(formats.date_format(d, "MONTH_DAY_FORMAT"))}
+                {
+                    "link": link({year_field: year, month_field: month, day_field: d.day}),
+                    "title": capfirst(formats.date_format(d, "MONTH_DAY_FORMAT")),
+                }
                 for d in dates
             ],
         }
     if year:
         year = int(year)
         months = [datetime.date(year, n, 1) for n in range(1, 13)]
-        months = [m for m in months if (first.year, first.month) <= (year, m.month)
-                  <= (last.year, last.month)]
+        months = [
+            m
+            for m in months
+            if (first.year, first.month) <= (year, m.month) <= (last.year, last.month)
+        ]
         return {
             "show": True,
             "back": {"link": link({}), "title": _("All dates")},
             "choices": [
-                {"link": link({year_field: year, month_field: m.month}),
-                 "title": capfirst(formats.date_format(m, "YEAR_MONTH_FORMAT"))}
+                {
+                    "link": link({year_field: year, month_field: m.month}),
+                    "title": capfirst(formats.date_format(m, "YEAR_MONTH_FORMAT")),
+                }
                 for m in months
             ],
         }
@@ -94,6 +103,9 @@ def date_hierarchy_links(cl):
 @register.tag(name="article_date_hierarchy")
 def article_date_hierarchy_tag(parser, token):
     return InclusionAdminNode(
-        parser, token, func=date_hierarchy_links, template_name="date_hierarchy.html",
+        parser,
+        token,
+        func=date_hierarchy_links,
+        template_name="date_hierarchy.html",
         takes_context=False,
     )

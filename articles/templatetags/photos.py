@@ -27,9 +27,13 @@ def picture(photo, sizes=DEFAULT_SIZES, lazy=True, alt=None):
     did, so its query count does not grow with its photos. A photo whose renditions are
     not made yet is shown from its stored original, which is stripped of metadata too.
     """
-    context = {"photo": photo, "alt": photo.alt_text if alt is None else alt,
-               # Only an explicit False makes it eager: an unset template variable is "".
-               "loading": "eager" if lazy is False else "lazy", "sizes": sizes}
+    context = {
+        "photo": photo,
+        "alt": photo.alt_text if alt is None else alt,
+        # Only an explicit False makes it eager: an unset template variable is "".
+        "loading": "eager" if lazy is False else "lazy",
+        "sizes": sizes,
+    }
     if not photo or not photo.image:
         return {**context, "photo": None}
     widths = images.widths_for(photo)
@@ -41,8 +45,11 @@ def picture(photo, sizes=DEFAULT_SIZES, lazy=True, alt=None):
     largest = found[f"w{widths[-1]}-jpeg"]
     return {
         **context,
-        "sources": [{"type": MIME[fmt], "srcset": _srcset(found, widths, fmt)}
-                    for fmt in formats if fmt != "jpeg"],
+        "sources": [
+            {"type": MIME[fmt], "srcset": _srcset(found, widths, fmt)}
+            for fmt in formats
+            if fmt != "jpeg"
+        ],
         "srcset": _srcset(found, widths, "jpeg"),
         "src": found[f"w{fallback}-jpeg"].file.url,
         "width": largest.width,

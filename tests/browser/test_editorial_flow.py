@@ -46,7 +46,8 @@ def newsroom(live_server):
 
 
 def test_writer_submits_and_editor_publishes_from_the_review_queue(
-        live_server, newsroom, new_page, admin_login, artifacts):
+    live_server, newsroom, new_page, admin_login, artifacts
+):
     base = live_server.url
 
     # The writer writes the story and submits it.
@@ -56,8 +57,10 @@ def test_writer_submits_and_editor_publishes_from_the_review_queue(
     writer_page.fill("#id_headline", HEADLINE)
     writer_page.fill("#id_dek", "The crossing runs nightly again from Friday.")
     choose(writer_page, ".field-section", "Island")
-    write_body(writer_page, "Islanders lined the quay as the first ferry in two winters "
-                            "came in just after midnight.")
+    write_body(
+        writer_page,
+        "Islanders lined the quay as the first ferry in two winters came in just after midnight.",
+    )
     choose(writer_page, "#bylines-0", "Wanda Reyes")
     assert writer_page.locator("button[value=publish]").count() == 0
     writer_page.screenshot(path=artifacts / "editorial-1-writer-form.png", full_page=True)
@@ -86,8 +89,10 @@ def test_writer_submits_and_editor_publishes_from_the_review_queue(
 
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED
-    assert list(AuditEntry.objects.filter(article=article).values_list("action", flat=True)) \
-        == ["submit", "publish"]
+    assert list(AuditEntry.objects.filter(article=article).values_list("action", flat=True)) == [
+        "submit",
+        "publish",
+    ]
 
     # The public page shows it.
     reader = new_page()
@@ -99,13 +104,17 @@ def test_writer_submits_and_editor_publishes_from_the_review_queue(
 
 
 def test_editor_compares_revisions_and_opens_an_old_one_to_restore(
-        live_server, newsroom, page, admin_login, artifacts):
+    live_server, newsroom, page, admin_login, artifacts
+):
     from articles import workflow
     from tests.factories import make_article
 
     _, editor = newsroom
-    article = make_article(status=Status.REVIEW, headline="Tram line opens in spring",
-                           body="<p>The tram will run every ten minutes.</p>")
+    article = make_article(
+        status=Status.REVIEW,
+        headline="Tram line opens in spring",
+        body="<p>The tram will run every ten minutes.</p>",
+    )
     base = live_server.url
     admin_login(page, base, "eddie", PASSWORD)
     change = f"{base}/admin/articles/article/{article.pk}/change/"

@@ -34,8 +34,6 @@ def media(request, path):
 urlpatterns = [re_path(r"^media/(?P<path>.*)$", media), path("", include("newsroom.urls"))]
 
 
-
-
 @pytest.fixture
 def site(settings, live_server):
     settings.ROOT_URLCONF = __name__
@@ -47,9 +45,12 @@ def library_photo():
     draw = ImageDraw.Draw(picture)
     draw.rectangle([0, 620, 1600, 1000], fill=(60, 100, 70))
     draw.ellipse([1050, 120, 1290, 360], fill=(250, 214, 120))
-    photo = Photo(title="Harbour at dawn", alt_text="Boats in the harbour at dawn",
-                  caption="Boats leave the harbour at dawn.",
-                  credit_line="Andrea Puentes / Presidency of Colombia")
+    photo = Photo(
+        title="Harbour at dawn",
+        alt_text="Boats in the harbour at dawn",
+        caption="Boats leave the harbour at dawn.",
+        credit_line="Andrea Puentes / Presidency of Colombia",
+    )
     clean = images.prepare_upload(ContentFile(_jpeg(picture), name="harbour.jpg"), photo)
     photo.image.save(clean.name, clean)
     images.ensure_renditions(photo)
@@ -68,7 +69,8 @@ def test_editor_inserts_a_library_photo_and_readers_see_it(browser, site):
     User.objects.create_superuser("desk", "desk@example.org", PASSWORD)
     photo = library_photo()
     article = make_article(
-        headline="Harbour reopens after the storm", section=make_section(name="City"),
+        headline="Harbour reopens after the storm",
+        section=make_section(name="City"),
         authors=[make_author(name="Ana Ruiz")],
         body="<p>The harbour reopened on Monday.</p><p>Fishing boats were first out.</p>",
     )
@@ -82,8 +84,10 @@ def test_editor_inserts_a_library_photo_and_readers_see_it(browser, site):
     editor.wait_for(timeout=15_000)
     page.locator(".prose-menubar").screenshot(path=str(ARTIFACTS / "photo-embed-toolbar.png"))
     page.locator(".prose-menubar__dropdown").first.click()
-    page.screenshot(path=str(ARTIFACTS / "photo-embed-blocktypes.png"),
-                    clip={"x": 300, "y": 500, "width": 700, "height": 400})
+    page.screenshot(
+        path=str(ARTIFACTS / "photo-embed-blocktypes.png"),
+        clip={"x": 300, "y": 500, "width": 700, "height": 400},
+    )
     page.keyboard.press("Escape")
     editor.locator("p", has_text="The harbour reopened on Monday.").click()
     page.keyboard.press("End")
@@ -100,9 +104,11 @@ def test_editor_inserts_a_library_photo_and_readers_see_it(browser, site):
     page.wait_for_url(re.compile(r"/admin/articles/article/(\?.*)?$"))
 
     body = Article.objects.get(pk=article.pk).body
-    assert (f'<p>The harbour reopened on Monday.</p><figure data-photo="{photo.pk}">'
-            "<figcaption>The first boats head out, Monday morning.</figcaption></figure>"
-            "<p>Fishing boats were first out.</p>") in body
+    assert (
+        f'<p>The harbour reopened on Monday.</p><figure data-photo="{photo.pk}">'
+        "<figcaption>The first boats head out, Monday morning.</figcaption></figure>"
+        "<p>Fishing boats were first out.</p>"
+    ) in body
 
     public = browser.new_page(viewport={"width": 1000, "height": 1400})
     public.goto(site + article.get_absolute_url())
@@ -113,7 +119,8 @@ def test_editor_inserts_a_library_photo_and_readers_see_it(browser, site):
     img = picture.locator("img")
     assert img.get_attribute("alt") == "Boats in the harbour at dawn"
     public.wait_for_function(
-        "img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
+        "img => img.complete && img.naturalWidth > 0", arg=img.element_handle()
+    )
     # The browser picked a modern-format rendition, not the original upload.
     assert re.search(r"/media/renditions/.+\.(avif|webp)$", img.evaluate("i => i.currentSrc"))
     caption = figure.locator("figcaption").inner_text()
@@ -125,8 +132,9 @@ def test_editor_inserts_a_library_photo_and_readers_see_it(browser, site):
     # The library lists the photo with a small thumbnail and says where it is used.
     page.goto(f"{site}/admin/articles/photo/")
     thumbnail = page.locator("img.photo-thumbnail").first
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                           arg=thumbnail.element_handle())
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
     assert thumbnail.bounding_box()["height"] <= 80
     page.screenshot(path=str(ARTIFACTS / "photo-library.png"))
     page.goto(f"{site}/admin/articles/photo/{photo.pk}/change/")

@@ -38,8 +38,6 @@ def media(request, path):
 urlpatterns = [re_path(r"^media/(?P<path>.*)$", media), path("", include("newsroom.urls"))]
 
 
-
-
 @pytest.fixture
 def site(settings, live_server, tmp_path):
     settings.ROOT_URLCONF = __name__
@@ -65,30 +63,40 @@ def demo_article(tmp_path):
     if sample.exists():
         (parsed,) = read(sample)
         photos = [p for p in [parsed.lead_photo, *parsed.photos] if p]
-        palettes = [[(120, 160, 200), (70, 110, 80), (40, 70, 50)],
-                    [(200, 170, 140), (150, 90, 60), (90, 50, 40)]]
+        palettes = [
+            [(120, 160, 200), (70, 110, 80), (40, 70, 50)],
+            [(200, 170, 140), (150, 90, 60), (90, 50, 40)],
+        ]
         for n, photo in enumerate(photos):
-            photo.file_path = str(picture(tmp_path / f"photo-{n}.jpg", (1600, 1000),
-                                          palettes[n % 2]))
+            photo.file_path = str(
+                picture(tmp_path / f"photo-{n}.jpg", (1600, 1000), palettes[n % 2])
+            )
         return save_parsed(parsed, status=Status.PUBLISHED, section="World").article
     section = make_section(name="World", slug="world")
-    lead = make_photo(caption="Delegates arrive for the talks.",
-                      credit_line="Ana Ruiz / Ledger Photo")
-    inline = make_photo(caption="The two delegations at the table.",
-                        credit_line="Li Wei, Harbour Times / Ledger Photo")
+    lead = make_photo(
+        caption="Delegates arrive for the talks.", credit_line="Ana Ruiz / Ledger Photo"
+    )
+    inline = make_photo(
+        caption="The two delegations at the table.",
+        credit_line="Li Wei, Harbour Times / Ledger Photo",
+    )
     return make_article(
-        section=section, headline="Leaders set a date for talks", lead_photo=lead,
+        section=section,
+        headline="Leaders set a date for talks",
+        lead_photo=lead,
         dek="Both governments say the meeting will be decisive.",
         authors=[make_author(name="Ana Ruiz")],
         body="<p>The two leaders will meet next month.</p><h2>What is at stake</h2>"
-             f'<figure data-photo="{inline.pk}"></figure>'
-             "<p>Trade and security top the agenda.</p>",
+        f'<figure data-photo="{inline.pk}"></figure>'
+        "<p>Trade and security top the agenda.</p>",
     )
 
 
 def front_page_stories(tmp_path):
-    sections = [make_section(name=name, order=n) for n, name in
-                enumerate(["Politics", "Business", "Sport", "Culture"], start=1)]
+    sections = [
+        make_section(name=name, order=n)
+        for n, name in enumerate(["Politics", "Business", "Sport", "Culture"], start=1)
+    ]
     tag = make_tag(name="City hall")
     writers = [make_author(name=name) for name in ("Maria Lopez", "Tom Hale", "Ines Duarte")]
     headlines = [
@@ -104,16 +112,25 @@ def front_page_stories(tmp_path):
     for n, headline in enumerate(headlines):
         photo = None
         if n % 3 == 0:
-            photo = make_photo(caption="A scene from the story.",
-                               credit_line="Ledger Photo", alt_text="A street scene")
-            made = picture(tmp_path / f"front-{n}.jpg", (1200, 800),
-                           [(90 + n * 15, 140, 190), (80, 120, 90), (50, 80, 60)])
+            photo = make_photo(
+                caption="A scene from the story.",
+                credit_line="Ledger Photo",
+                alt_text="A street scene",
+            )
+            made = picture(
+                tmp_path / f"front-{n}.jpg",
+                (1200, 800),
+                [(90 + n * 15, 140, 190), (80, 120, 90), (50, 80, 60)],
+            )
             photo.image.save(made.name, ContentFile(made.read_bytes()))
         make_article(
-            section=sections[n % len(sections)], headline=headline, lead_photo=photo,
+            section=sections[n % len(sections)],
+            headline=headline,
+            lead_photo=photo,
             dek="What happened, and what it means for residents.",
             authors=[writers[n % 3], writers[(n + 1) % 3]] if n % 2 else [writers[n % 3]],
-            tags=[tag], published_at=timezone.now() - timedelta(hours=n + 2),
+            tags=[tag],
+            published_at=timezone.now() - timedelta(hours=n + 2),
         )
 
 
@@ -152,8 +169,11 @@ def test_demo_article_shows_figure_captions_and_credits(browser, pages):
     for i in range(images.count()):
         image = images.nth(i)
         image.scroll_into_view_if_needed()  # inline photos load lazily
-        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0",
-                               arg=image.element_handle(), timeout=10_000)
+        page.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0",
+            arg=image.element_handle(),
+            timeout=10_000,
+        )
     page.close()
 
 
@@ -219,9 +239,13 @@ def test_axe_reports_no_serious_or_critical_violations(browser, pages):
             result = page.evaluate("async () => await axe.run(document)")
             assert result["passes"], "axe ran no checks"
             bad = [
-                {"id": v["id"], "impact": v["impact"],
-                 "nodes": [n["target"] for n in v["nodes"]][:5]}
-                for v in result["violations"] if v["impact"] in ("serious", "critical")
+                {
+                    "id": v["id"],
+                    "impact": v["impact"],
+                    "nodes": [n["target"] for n in v["nodes"]][:5],
+                }
+                for v in result["violations"]
+                if v["impact"] in ("serious", "critical")
             ]
             if bad:
                 problems[f"{name} at {width}px"] = bad

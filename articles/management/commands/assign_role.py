@@ -24,8 +24,10 @@ class Command(BaseCommand):
         try:
             user = User.objects.get(**{User.USERNAME_FIELD: username})
         except User.DoesNotExist:
-            raise CommandError(f'No user "{username}". Create it first (createsuperuser '
-                               f"or the admin), then assign the role.") from None
+            raise CommandError(
+                f'No user "{username}". Create it first (createsuperuser '
+                f"or the admin), then assign the role."
+            ) from None
         groups = {name: Group.objects.filter(name=name).first() for name in ROLES.values()}
         missing = [name for name, group in groups.items() if group is None]
         if missing:

@@ -60,8 +60,12 @@ class Command(BaseCommand):
                     fh.write(json.dumps(rows, cls=jsonfmt.Encoder, ensure_ascii=False) + "\n")
                     counts["articles.article"] += 1
             users = [
-                {"username": u.username, "first_name": u.first_name,
-                 "last_name": u.last_name, "email": u.email}
+                {
+                    "username": u.username,
+                    "first_name": u.first_name,
+                    "last_name": u.last_name,
+                    "email": u.email,
+                }
                 for u in get_user_model().objects.filter(username__in=usernames).order_by("pk")
             ]
         self.write_json(out / "users.json", users)
@@ -83,8 +87,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def write_json(path, data):
-        path.write_text(json.dumps(data, cls=jsonfmt.Encoder, ensure_ascii=False, indent=1),
-                        encoding="utf-8")
+        path.write_text(
+            json.dumps(data, cls=jsonfmt.Encoder, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
 
     @staticmethod
     def collect(rows, usernames, files):

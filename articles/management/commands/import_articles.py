@@ -83,8 +83,10 @@ def collect(paths, fmt):
             raise CommandError(f"{path}: no such file or folder")
         if path.is_dir() and not (fmt == "json" or (path / "manifest.json").is_file()):
             files.extend(
-                p for p in sorted(path.rglob("*"))
-                if p.is_file() and not p.name.startswith(".")
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and not p.name.startswith(".")
                 and p.suffix.lower() not in SKIPPED_SUFFIXES
             )
         else:
@@ -99,20 +101,25 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", metavar="PATH")
         parser.add_argument("--format", default="auto", choices=["auto", *FORMATS])
         parser.add_argument(
-            "--status", default="", choices=["", Status.DRAFT, Status.REVIEW, Status.PUBLISHED],
+            "--status",
+            default="",
+            choices=["", Status.DRAFT, Status.REVIEW, Status.PUBLISHED],
             help="Move every imported article to this status (default: keep the source's).",
         )
         parser.add_argument("--section", default="", help="Put every article in this section.")
         parser.add_argument("--dry-run", action="store_true", help="Report, then roll back.")
         parser.add_argument(
-            "--media-root", default="",
+            "--media-root",
+            default="",
             help="A local copy of the source's uploads folder, to attach photo files from.",
         )
         parser.add_argument(
             "--include-pages", action="store_true", help="Also import WordPress pages."
         )
         parser.add_argument(
-            "--batch-size", type=int, default=BATCH_SIZE,
+            "--batch-size",
+            type=int,
+            default=BATCH_SIZE,
             help="Articles written per transaction (default: %(default)s).",
         )
 
@@ -121,13 +128,16 @@ class Command(BaseCommand):
         report = self.report = Report(self.stdout, self.stderr)
         progress = self.progress = Progress(self.stderr, len(files))
         self.batch = Batch(
-            status=options["status"], section=options["section"], dry_run=options["dry_run"],
+            status=options["status"],
+            section=options["section"],
+            dry_run=options["dry_run"],
             size=options["batch_size"],
         )
         # Reports wait here until the items before them are written, so they come in order.
         self.waiting = deque()
         reader_options = {
-            "media_root": options["media_root"], "include_pages": options["include_pages"],
+            "media_root": options["media_root"],
+            "include_pages": options["include_pages"],
         }
         try:
             for path in files:
@@ -169,7 +179,9 @@ class Command(BaseCommand):
         self.written(self.batch.flush())
         try:
             outcome = item.save(
-                status=options["status"], section=options["section"], dry_run=options["dry_run"],
+                status=options["status"],
+                section=options["section"],
+                dry_run=options["dry_run"],
             )
         except Exception as error:  # one bad item must not stop the run; it is reported
             outcome = error

@@ -17,10 +17,18 @@ class Command(BaseCommand):
     help = "Make (or remake) the renditions of library photos, with progress."
 
     def add_arguments(self, parser):
-        parser.add_argument("--missing-only", action="store_true",
-                            help="Only make renditions a photo lacks; keep existing ones.")
-        parser.add_argument("--photo", type=int, action="append", dest="photos",
-                            help="Only this photo id (repeatable).")
+        parser.add_argument(
+            "--missing-only",
+            action="store_true",
+            help="Only make renditions a photo lacks; keep existing ones.",
+        )
+        parser.add_argument(
+            "--photo",
+            type=int,
+            action="append",
+            dest="photos",
+            help="Only this photo id (repeatable).",
+        )
 
     def handle(self, *args, missing_only=False, photos=None, **options):
         queryset = Photo.objects.exclude(image="").order_by("pk")
@@ -28,8 +36,9 @@ class Command(BaseCommand):
             queryset = queryset.filter(pk__in=photos)
         total = queryset.count()
         made = failed = 0
-        for number, photo in enumerate(queryset.prefetch_related("renditions").iterator(
-                chunk_size=100), start=1):
+        for number, photo in enumerate(
+            queryset.prefetch_related("renditions").iterator(chunk_size=100), start=1
+        ):
             try:
                 before = len(photo.renditions.all())
                 if not missing_only:
@@ -41,8 +50,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"[{number}/{total}] photo {photo.pk}: failed: {exc}")
                 continue
             made += after - before
-            self.stdout.write(f"[{number}/{total}] photo {photo.pk}: {after - before} made, "
-                              f"{after} in all")
+            self.stdout.write(
+                f"[{number}/{total}] photo {photo.pk}: {after - before} made, {after} in all"
+            )
         self.stdout.write(f"Done: {total} photos, {made} renditions made, {failed} failed.")
         if failed:
             raise CommandError(f"{failed} photo(s) could not be processed; see above.")
