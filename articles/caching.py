@@ -101,16 +101,16 @@ def _new_generation():
 
 # What readers see is made of these; a write to any of them changes pages.
 PUBLIC_MODELS = (
-    "Article",
-    "Byline",
-    "Correction",
-    "Author",
-    "Section",
-    "Tag",
-    "Photo",
-    "Credit",
-    "Rendition",
-    "ArticleRedirect",
+    "articles.Article",
+    "articles.Byline",
+    "articles.Correction",
+    "articles.Author",
+    "articles.Section",
+    "articles.Tag",
+    "articles.ArticleRedirect",
+    "photos.Photo",
+    "photos.Credit",
+    "photos.Rendition",
 )
 
 
@@ -118,7 +118,7 @@ def connect_signals():
     from django.apps import apps
 
     for name in PUBLIC_MODELS:
-        model = apps.get_model("articles", name)
+        model = apps.get_model(name)
         for signal in (post_save, post_delete):
             signal.connect(forget_site_state, sender=model, dispatch_uid=f"site-state-{name}")
     m2m_changed.connect(

@@ -11,8 +11,8 @@ from django.urls import reverse_lazy
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 
-PHOTO_EMBED_JS = "admin/photo-embed.js"
-PHOTO_EMBED_CSS = "admin/photo-embed.css"
+PHOTO_EMBED_JS = "photos/photo-embed.js"
+PHOTO_EMBED_CSS = "photos/photo-embed.css"
 
 
 def body_extensions():
@@ -27,7 +27,7 @@ def body_extensions():
         "ListItem": True,
         "Blockquote": True,
         "HardBreak": True,
-        "PhotoEmbed": {"pickerUrl": reverse_lazy("admin:articles_photo_picker")},
+        "PhotoEmbed": {"pickerUrl": reverse_lazy("admin:photos_photo_picker")},
     }
 
 

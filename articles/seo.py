@@ -11,7 +11,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from . import images
+from photos import renditions
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def description(article):
     return Truncator(" ".join(text.split())).chars(DESCRIPTION_LENGTH)
 
 
-def renditions(photo, specs):
+def made_renditions(photo, specs):
     """{spec: Rendition} of ``photo`` for those of ``specs`` already made.
 
     Renditions are made when a photo is uploaded or imported, never while a page renders
@@ -48,7 +48,7 @@ def renditions(photo, specs):
     """
     if photo is None or not photo.image:
         return {}
-    found = images.renditions_of(photo)
+    found = renditions.renditions_of(photo)
     missing = [spec for spec in specs if spec not in found]
     if missing:
         logger.info("Photo %s has no %s rendition yet", photo.pk, ", ".join(missing))
@@ -133,8 +133,8 @@ def article_metadata(article):
     """Everything the <head> of an article page needs, as template context."""
     canonical = article.canonical_url or absolute(article.get_absolute_url())
     summary = description(article)
-    made = renditions(article.lead_photo, [images.SOCIAL[0], *JSON_LD_IMAGE_SPECS])
-    social = made.get(images.SOCIAL[0])
+    made = made_renditions(article.lead_photo, [renditions.SOCIAL[0], *JSON_LD_IMAGE_SPECS])
+    social = made.get(renditions.SOCIAL[0])
     return {
         "canonical": canonical,
         "description": summary,

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 
-from . import images, seo
+from photos import renditions
+
 from . import search as article_search
+from . import seo
 from .caching import cached_page, site_fragment, site_fragments
 from .context_processors import section_menu
 from .models import Article, ArticleRedirect, Author, Section, Status, Tag, bylines_with_authors
@@ -157,12 +159,12 @@ def render_bodies(articles):
     """Each article's body with photo embeds expanded.
 
     The body's photos and the lead photos, with the renditions of all of them, come in
-    one query (``images.photos_with_renditions``); the lead photos' credits (for the
+    one query (``renditions.photos_with_renditions``); the lead photos' credits (for the
     JSON-LD) in one more.
     """
     ids = {pk for a in articles for pk in embedded_photo_ids(a.body)}
     ids |= {a.lead_photo_id for a in articles if a.lead_photo_id}
-    photos = images.photos_with_renditions(ids) if ids else {}
+    photos = renditions.photos_with_renditions(ids) if ids else {}
     for article in articles:
         if article.lead_photo_id:
             article.lead_photo = photos.get(article.lead_photo_id)

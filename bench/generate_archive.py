@@ -447,8 +447,9 @@ def generate(*, articles, authors, photos, seed, batch, log):
     from django.utils import timezone
     from django.utils.text import slugify
 
-    from articles.models import Article, Author, Byline, Credit, Photo, Section, Status, Tag
+    from articles.models import Article, Author, Byline, Section, Status, Tag
     from articles.richtext import sanitize
+    from photos.models import Credit, Photo
 
     rnd = random.Random(seed)
     writer = Writer(seed)

@@ -55,10 +55,10 @@ def one_run(data):
     from django.core.files.base import ContentFile
     from PIL import Image, ImageOps
 
-    from articles import images
+    from photos import renditions, uploads
 
     wall, cpu = time.perf_counter(), time.process_time()
-    clean = images.prepare_upload(ContentFile(data, name="original.jpg"))
+    clean = uploads.prepare_upload(ContentFile(data, name="original.jpg"))
     prepared = (time.perf_counter() - wall, time.process_time() - cpu)
 
     wall, cpu = time.perf_counter(), time.process_time()
@@ -67,11 +67,11 @@ def one_run(data):
         opened.load()
         upright = ImageOps.exif_transpose(opened)
         photo = SimpleNamespace(width=upright.width, height=upright.height)
-        specs = sorted(images.rendition_specs(photo), key=images.spec_width, reverse=True)
+        specs = sorted(renditions.rendition_specs(photo), key=renditions.spec_width, reverse=True)
         scaled, made = {}, {}
         for spec in specs:
             started = time.process_time()
-            made[spec] = images.render_spec(upright, spec, None, scaled)
+            made[spec] = renditions.render_spec(upright, spec, None, scaled)
             kind = spec.partition("-")[2] if spec.startswith("w") else "crops+social"
             by_format[kind] = by_format.get(kind, 0) + time.process_time() - started
     rendered = (time.perf_counter() - wall, time.process_time() - cpu)
@@ -83,7 +83,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     setup_django()
-    from articles import images
+    from photos import renditions
 
     DATA.mkdir(parents=True, exist_ok=True)
     original = DATA / "original.jpg"
@@ -102,7 +102,7 @@ def main():
         "machine": machine(),
         "command": f"bench/renditions.py --runs {args.runs}",
         "original": {"pixels": SIZE, "bytes": len(data)},
-        "formats": images.web_formats(),
+        "formats": renditions.web_formats(),
         "renditions": len(sizes),
         "prepare_upload_wall_s": median(lambda r: r[0][0]),
         "prepare_upload_cpu_s": median(lambda r: r[0][1]),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "csp",
+    "photos",
     "articles",
     # Last, as its documentation asks: it wraps the authentication of every other app.
     "axes",
@@ -236,7 +237,7 @@ NEWSROOM = {
     "LANGUAGE": env.str("NEWSROOM_LANGUAGE", default="en"),
 }
 
-# Photo uploads: our own limits, checked before any pixel is decoded (articles/images.py).
+# Photo uploads: our own limits, checked before any pixel is decoded (photos/uploads.py).
 NEWSROOM_MAX_PIXELS = env.int("NEWSROOM_MAX_PIXELS", default=60_000_000)
 NEWSROOM_MAX_UPLOAD_BYTES = env.int("NEWSROOM_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 

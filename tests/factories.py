@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Author, Byline, Photo, Section, Status, Tag
+from articles.models import Article, Author, Byline, Section, Status, Tag
+from photos.models import Photo
 
 _seq = itertools.count(1)
 

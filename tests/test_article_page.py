@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import images
 from articles.models import Status
+from photos import renditions
 from tests.factories import make_article, make_author, make_photo, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def article_with(n_authors, n_photos, n_tags):
         for i in range(n_photos - 1)
     ]
     for photo in [lead, *inline]:
-        images.ensure_renditions(photo)  # as an upload or import does
+        renditions.ensure_renditions(photo)  # as an upload or import does
     body = "".join(f'<p>Para {p.pk}</p><figure data-photo="{p.pk}"></figure>' for p in inline)
     return make_article(
         authors=[make_author() for _ in range(n_authors)],

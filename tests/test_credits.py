@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.credits import licence_url, parse_credit_line
+from photos.credits import licence_url, parse_credit_line
 
 from .factories import make_article, make_photo
 

@@ -19,13 +19,12 @@ from articles.models import (
     Author,
     Byline,
     Correction,
-    Credit,
-    Photo,
     Section,
     Status,
     Tag,
 )
 from articles.workflow import move_to, transition
+from photos.models import Credit, Photo
 from tests.conftest import run_import
 from tests.factories import (
     image_bytes,

@@ -4,7 +4,7 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 
-from articles.models import Credit
+from photos.models import Credit
 from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db

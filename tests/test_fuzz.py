@@ -15,9 +15,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.credits import parse_credit_line
 from articles.importers.base import ParseError
 from articles.importers.plaintext import decode, parse_text
+from photos.credits import parse_credit_line
 
 # Moderate example counts keep CI quick; FUZZ_EXAMPLES=5000 for a long local run. No
 # deadline: a shared CI machine has slow moments that are not the parser's fault.

@@ -21,7 +21,8 @@ from articles.importers.base import (
     ParsedPhoto,
     save_parsed,
 )
-from articles.models import Article, AuditEntry, Author, Photo, Status
+from articles.models import Article, AuditEntry, Author, Status
+from photos.models import Photo
 from tests.conftest import on_postgres, run_import
 from tests.factories import image_bytes
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from articles.importers import ParseError
 from articles.importers.plaintext import parse_text
-from articles.models import Article, AuditEntry, Author, Photo, Status
+from articles.models import Article, AuditEntry, Author, Status
+from photos.models import Photo
 from tests.conftest import run_import, shared_file
 from tests.factories import image_bytes
 

@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Photo, Status
+from articles.models import Article, Status
+from photos.models import Photo
 from tests.conftest import run_import, shared_file
 
 pytestmark = pytest.mark.django_db

@@ -3,16 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from articles.models import (
-    Article,
-    ArticleRedirect,
-    AuditEntry,
-    Author,
-    Photo,
-    Section,
-    Status,
-    Tag,
-)
+from articles.models import Article, ArticleRedirect, AuditEntry, Author, Section, Status, Tag
+from photos.models import Photo
 from tests.conftest import run_import, shared_file
 from tests.factories import image_bytes
 

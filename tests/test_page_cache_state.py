@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles import caching, images
+from articles import caching
 from articles.models import Article, Correction
+from photos import renditions
 from tests.factories import make_article, make_photo, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_a_page_the_cache_misses_renders_around_the_cached_article(
     client, django_assert_num_queries
 ):
     photo = make_photo()
-    images.ensure_renditions(photo)
+    renditions.ensure_renditions(photo)
     article = make_article(lead_photo=photo, tags=[make_tag()])
     first = fresh(client, article.get_absolute_url())
     # Only the article row itself: is it still public, at this address?

@@ -3,15 +3,15 @@
 import pytest
 from django.urls import reverse
 
-from articles import images
-from articles.credits import parse_credit_line
-from articles.models import Credit, Photo
+from photos import renditions
+from photos.credits import parse_credit_line
+from photos.models import Credit, Photo
 
 from .factories import make_article, make_photo
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("admin:articles_photo_changelist")
+LIST = reverse("admin:photos_photo_changelist")
 
 
 def library():
@@ -37,10 +37,10 @@ def listed(response):
 
 def test_list_shows_thumbnails_and_pending_uploads(admin_client):
     harbour, _, pending = library()
-    images.ensure_renditions(harbour, ["w320-jpeg"])
+    renditions.ensure_renditions(harbour, ["w320-jpeg"])
     page = admin_client.get(LIST).content.decode()
     assert harbour.renditions.get(spec="w320-jpeg").file.url in page
-    assert 'class="photo-thumbnail"' in page and "admin/photo-library.css" in page
+    assert 'class="photo-thumbnail"' in page and "photos/photo-library.css" in page
     assert "Pending upload" in page
 
 
@@ -74,7 +74,7 @@ def test_change_page_lists_the_articles_using_the_photo(admin_client):
         headline="Body use", body=f'<p>x</p><figure data-photo="{photo.pk}"></figure>'
     )
     make_article(headline="Unrelated", body=f'<figure data-photo="{other.pk}"></figure>')
-    page = admin_client.get(reverse("admin:articles_photo_change", args=[photo.pk]))
+    page = admin_client.get(reverse("admin:photos_photo_change", args=[photo.pk]))
     text = page.content.decode()
     assert "Lead use" in text and "Body use" in text and "Unrelated" not in text
     assert reverse("admin:articles_article_change", args=[as_lead.pk]) in text
@@ -83,7 +83,7 @@ def test_change_page_lists_the_articles_using_the_photo(admin_client):
 
 def test_credits_are_parsed_from_the_line_and_editable_inline(admin_client):
     photo = make_photo(credit_line="")
-    url = reverse("admin:articles_photo_change", args=[photo.pk])
+    url = reverse("admin:photos_photo_change", args=[photo.pk])
     base = {
         "title": "",
         "alt_text": "A",
@@ -133,7 +133,7 @@ def test_credits_are_parsed_from_the_line_and_editable_inline(admin_client):
 
 def test_picker_finds_library_photos_for_the_body_editor(admin_client):
     harbour, _, pending = library()
-    picker = reverse("admin:articles_photo_picker")
+    picker = reverse("admin:photos_photo_picker")
     found = admin_client.get(picker, {"q": "harbour"}).json()["results"]
     assert [p["id"] for p in found] == [harbour.pk]
     assert found[0]["credit"] == "Gage Skidmore, CC BY 2.0 / Wikimedia"
@@ -141,6 +141,6 @@ def test_picker_finds_library_photos_for_the_body_editor(admin_client):
 
 
 def test_picker_is_for_staff_only(client):
-    response = client.get(reverse("admin:articles_photo_picker"))
+    response = client.get(reverse("admin:photos_photo_picker"))
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert Photo.objects.count() == 0

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from articles import images
-from articles.models import Photo
+from photos import renditions, uploads
+from photos.models import Photo
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def upload(client, data, **fields):
         "credits-MAX_NUM_FORMS": "1000",
         **fields,
     }
-    return client.post(reverse("admin:articles_photo_add"), form)
+    return client.post(reverse("admin:photos_photo_add"), form)
 
 
 def has_gps(path):
@@ -97,7 +97,7 @@ def test_test_file_really_carries_gps_and_iptc(tmp_path):
     path.write_bytes(camera_jpeg(iptc=IPTC_FIELDS))
     assert has_gps(path)
     with Image.open(path) as picture:
-        assert images.read_metadata(picture)["credit_line"] == (
+        assert uploads.read_metadata(picture)["credit_line"] == (
             "Andrea Puentes / Presidency of Colombia"
         )
 
@@ -145,9 +145,9 @@ def test_no_public_file_carries_gps_or_camera_exif(
     with django_capture_on_commit_callbacks(execute=True):
         upload(admin_client, camera_jpeg(iptc=IPTC_FIELDS))
     photo = Photo.objects.get()
-    renditions = list(photo.renditions.all())
-    assert len(renditions) == len(images.rendition_specs(photo))
-    for path in [photo.image.path, *(r.file.path for r in renditions)]:
+    made = list(photo.renditions.all())
+    assert len(made) == len(renditions.rendition_specs(photo))
+    for path in [photo.image.path, *(r.file.path for r in made)]:
         assert not has_gps(path), path
         with Image.open(path) as picture:
             assert dict(picture.getexif()) == {}, path
@@ -167,7 +167,7 @@ def test_exif_orientation_is_applied_to_the_stored_file(admin_client):
 
 def test_importer_path_strips_metadata_too():
     photo = Photo()
-    clean = images.prepare_upload(ContentFile(camera_jpeg(iptc=IPTC_FIELDS), name="x.jpg"), photo)
+    clean = uploads.prepare_upload(ContentFile(camera_jpeg(iptc=IPTC_FIELDS), name="x.jpg"), photo)
     assert photo.credit_line == "Andrea Puentes / Presidency of Colombia"
     assert len(photo.content_hash) == 64
     with Image.open(BytesIO(clean.read())) as picture:

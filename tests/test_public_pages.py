@@ -3,7 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Correction, Credit
+from articles.models import Correction
+from photos.models import Credit
 from tests.factories import make_article, make_author, make_photo, make_section, make_tag
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
-from articles import images
-from articles.models import Photo, Rendition
+from photos import renditions
+from photos.models import Photo, Rendition
 
 from .factories import make_article, make_photo
 
@@ -47,24 +47,24 @@ def files_under(folder):
 
 
 def test_widths_stop_at_the_original_width():
-    assert images.widths_for(photo_of((1000, 700))) == [320, 640, 960, 1000]
-    assert images.widths_for(photo_of((3000, 2000))) == [320, 640, 960, 1280, 1920]
-    assert images.widths_for(photo_of((200, 150))) == [200]
+    assert renditions.widths_for(photo_of((1000, 700))) == [320, 640, 960, 1000]
+    assert renditions.widths_for(photo_of((3000, 2000))) == [320, 640, 960, 1280, 1920]
+    assert renditions.widths_for(photo_of((200, 150))) == [200]
 
 
 def test_width_renditions_have_their_format_and_size():
     photo = photo_of((1000, 700))
     for spec, fmt in [("w640-webp", "WEBP"), ("w640-jpeg", "JPEG"), ("w640-avif", "AVIF")]:
-        if fmt == "AVIF" and "avif" not in images.web_formats():
+        if fmt == "AVIF" and "avif" not in renditions.web_formats():
             continue
-        made = images.rendition(photo, spec)
+        made = renditions.rendition(photo, spec)
         picture = opened(made)
         assert (picture.format, picture.size) == (fmt, (640, 448))
         assert (made.width, made.height) == (640, 448)
 
 
 def test_asking_wider_than_the_original_gives_the_original_width():
-    made = images.rendition(photo_of((500, 400)), "w1920-jpeg")
+    made = renditions.rendition(photo_of((500, 400)), "w1920-jpeg")
     assert opened(made).size == (500, 400)
 
 
@@ -74,7 +74,7 @@ def test_asking_wider_than_the_original_gives_the_original_width():
 def test_crops_have_their_ratio_and_keep_the_focal_point(spec, ratio):
     # The red focal box sits near the right edge: a centred crop would cut it off.
     photo = photo_of((2400, 1600), focal=(2150, 700, 200, 200))
-    picture = opened(images.rendition(photo, spec)).convert("RGB")
+    picture = opened(renditions.rendition(photo, spec)).convert("RGB")
     assert abs(picture.width / picture.height - ratio) < 0.01
     reds = [
         x
@@ -86,18 +86,18 @@ def test_crops_have_their_ratio_and_keep_the_focal_point(spec, ratio):
 
 
 def test_without_a_focal_point_crops_are_centred():
-    assert images.crop_box((2400, 1600), (1, 1)) == (400, 0, 2000, 1600)
+    assert renditions.crop_box((2400, 1600), (1, 1)) == (400, 0, 2000, 1600)
 
 
 def test_social_image_is_1200_by_630_jpeg():
-    picture = opened(images.rendition(photo_of((2400, 1600)), "social"))
+    picture = opened(renditions.rendition(photo_of((2400, 1600)), "social"))
     assert (picture.format, picture.size) == ("JPEG", (1200, 630))
 
 
 def test_a_rendition_is_made_once_and_reused(media_root):
     photo = photo_of((1000, 700))
-    first = images.rendition(photo, "w320-webp")
-    again = images.rendition(Photo.objects.get(pk=photo.pk), "w320-webp")
+    first = renditions.rendition(photo, "w320-webp")
+    again = renditions.rendition(Photo.objects.get(pk=photo.pk), "w320-webp")
     assert first.pk == again.pk
     assert Rendition.objects.filter(photo=photo, spec="w320-webp").count() == 1
 
@@ -105,10 +105,10 @@ def test_a_rendition_is_made_once_and_reused(media_root):
 def test_losing_a_race_keeps_the_winner_and_removes_the_losers_file(media_root):
     photo = photo_of((1000, 700))
     with Image.open(photo.image.path) as picture:
-        made = images.render_spec(picture, "w320-jpeg")
-    winner = images._store(photo, "w320-jpeg", made)
+        made = renditions.render_spec(picture, "w320-jpeg")
+    winner = renditions._store(photo, "w320-jpeg", made)
     # A second process that had not seen the winner's row tries to save the same spec.
-    loser = images._store(photo, "w320-jpeg", made)
+    loser = renditions._store(photo, "w320-jpeg", made)
     assert loser.pk == winner.pk
     assert Rendition.objects.filter(photo=photo, spec="w320-jpeg").count() == 1
     assert files_under(media_root / "renditions") == [winner.file.name.split("/")[-1]]
@@ -116,7 +116,7 @@ def test_losing_a_race_keeps_the_winner_and_removes_the_losers_file(media_root):
 
 def test_picture_tag_offers_modern_formats_with_a_jpeg_fallback():
     photo = photo_of((1000, 700))
-    images.ensure_renditions(photo)
+    renditions.ensure_renditions(photo)
     html = Template('{% load photos %}{% picture photo sizes="100vw" %}').render(
         Context({"photo": photo})
     )
@@ -170,7 +170,7 @@ def test_first_body_photo_is_eager_when_there_is_no_lead(client):
 def article_with_photos(count):
     photos = [photo_of((700, 500)) for _ in range(count + 1)]
     for photo in photos:
-        images.ensure_renditions(photo)  # as the admin does on upload
+        renditions.ensure_renditions(photo)  # as the admin does on upload
     body = "".join(
         f'<p>Para.</p><figure data-photo="{p.pk}"><figcaption>Here {p.pk}</figcaption></figure>'
         for p in photos[1:]
@@ -193,7 +193,7 @@ def test_regenerate_renditions_backfills_and_is_safe_to_rerun(media_root):
     make_photo(with_file=False)  # pending: nothing to make
     out = StringIO()
     call_command("regenerate_renditions", "--missing-only", stdout=out)
-    expected = sum(len(images.rendition_specs(p)) for p in photos)
+    expected = sum(len(renditions.rendition_specs(p)) for p in photos)
     assert Rendition.objects.count() == expected
     assert "[1/2]" in out.getvalue() and "[2/2]" in out.getvalue()
     assert f"{expected} renditions made" in out.getvalue()
@@ -214,4 +214,4 @@ def test_regenerate_renditions_reports_a_missing_file_and_goes_on(media_root):
     with pytest.raises(CommandError, match="1 photo"):
         call_command("regenerate_renditions", stdout=out, stderr=err)
     assert f"photo {broken.pk}: failed" in err.getvalue()
-    assert fine.renditions.count() == len(images.rendition_specs(fine))
+    assert fine.renditions.count() == len(renditions.rendition_specs(fine))

@@ -172,7 +172,7 @@ def test_sitemaps_escape_payloads(client, hostile):
 
 ADMIN_PAGES = [
     "admin:articles_article_changelist",
-    "admin:articles_photo_changelist",
+    "admin:photos_photo_changelist",
     "admin:articles_author_changelist",
     "admin:articles_section_changelist",
     "admin:articles_tag_changelist",
@@ -183,7 +183,7 @@ def test_payloads_are_escaped_in_admin_lists_and_forms(client, hostile):
     client.force_login(make_user(is_superuser=True))
     urls = [reverse(name) for name in ADMIN_PAGES] + [
         reverse("admin:articles_article_change", args=[hostile["article"].pk]),
-        reverse("admin:articles_photo_change", args=[hostile["photos"][0].pk]),
+        reverse("admin:photos_photo_change", args=[hostile["photos"][0].pk]),
         reverse("admin:articles_author_change", args=[hostile["author"].pk]),
         reverse("admin:articles_article_changelist") + "?q=zebrafish",
     ]

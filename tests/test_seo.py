@@ -4,8 +4,8 @@ import re
 import pytest
 from PIL import Image
 
-from articles import images
-from articles.models import Credit
+from photos import renditions
+from photos.models import Credit
 from tests.factories import make_article, make_author, make_photo, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def article():
         licence="CC BY 4.0",
         licence_url="https://creativecommons.org/licenses/by/4.0/",
     )
-    images.ensure_renditions(photo)  # as an upload or import does
+    renditions.ensure_renditions(photo)  # as an upload or import does
     return make_article(
         headline="Harbour </script><script>alert(1)</script> reopens",
         dek="Ships & ferries sail again.",

@@ -12,14 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from articles.images import prepare_upload
-from articles.models import Photo
+from photos.models import Photo
+from photos.uploads import prepare_upload
 
 from .factories import image_bytes, make_photo
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = reverse("admin:articles_photo_add")
+ADD_URL = reverse("admin:photos_photo_add")
 
 
 def png_chunk(kind, data):
@@ -161,7 +161,7 @@ def test_same_content_twice_points_to_the_existing_photo(admin_client, media_roo
     response = post_upload(admin_client, "again.jpg", image_bytes(size=(300, 200)))
     page = response.content.decode()
     assert "This file is already in the library as" in page
-    assert reverse("admin:articles_photo_change", args=[existing.pk]) in page
+    assert reverse("admin:photos_photo_change", args=[existing.pk]) in page
     assert Photo.objects.count() == 1
     assert files_in(media_root) == []
 

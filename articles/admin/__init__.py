@@ -1,1 +1,1 @@
-from . import article, people, photo  # noqa: F401  (registers the admin classes)
+from . import article, people  # noqa: F401  (registers the admin classes)

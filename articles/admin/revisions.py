@@ -11,7 +11,9 @@ import re
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
-from ..models import Article, Author, Byline, Photo, Section, Tag
+from photos.models import Photo
+
+from ..models import Article, Author, Byline, Section, Tag
 
 # (field name, label), in the order the change form shows them.
 EDITORIAL = [

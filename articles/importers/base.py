@@ -15,20 +15,11 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.text import slugify
 
+from photos.credits import parse_credit_line
+from photos.models import Credit, Photo
+
 from .. import richtext
-from ..credits import parse_credit_line
-from ..models import (
-    Article,
-    ArticleRedirect,
-    Author,
-    Byline,
-    Correction,
-    Credit,
-    Photo,
-    Section,
-    Status,
-    Tag,
-)
+from ..models import Article, ArticleRedirect, Author, Byline, Correction, Section, Status, Tag
 from ..workflow import move_to
 
 DEFAULT_SECTION = "News"
@@ -252,7 +243,7 @@ class _Writer:
         photo = photo or Photo(source=source, external_id=external_id)
         _set_photo_fields(photo, parsed)
         if parsed.file_path and not photo.image:
-            from ..images import prepare_upload
+            from photos.uploads import prepare_upload
 
             with open(parsed.file_path, "rb") as fh:
                 upload = prepare_upload(File(fh, name=Path(parsed.file_path).name), photo)
@@ -262,7 +253,7 @@ class _Writer:
         photo.save()
         if photo.image and photo.image.name in self.saved_files:
             # Made with the file, so article pages never make them (templatetags/photos.py).
-            from ..images import ensure_renditions
+            from photos.renditions import ensure_renditions
 
             made = ensure_renditions(photo)
             self.saved_files.extend(r.file.name for r in made.values())

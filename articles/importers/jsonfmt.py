@@ -33,12 +33,17 @@ from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
-from ..models import Article, Author, Photo, Section, Tag
+from photos.models import Photo
+
+from ..models import Article, Author, Section, Tag
 from .base import Outcome, ParseError, remove_files
 
 FORMAT = "newsroom-export"
 FORMAT_VERSION = 1
-SKIPPED_MODELS = {"articles.rendition"}
+BACKED_UP_APPS = ("photos", "articles")
+SKIPPED_MODELS = {"photos.rendition"}
+# Exports made before the photo library became an app name its models under "articles".
+MOVED_LABELS = {f"articles.{name}": f"photos.{name}" for name in ("photo", "credit", "rendition")}
 # What makes a row the same object, beyond its id: a different value means the id now
 # belongs to something else, and restoring over it would destroy that.
 IDENTITY = {
@@ -54,10 +59,14 @@ def detect(head, path):
     return Path(path).is_dir() and (Path(path) / "manifest.json").is_file()
 
 
+def backed_up_models():
+    return [m for label in BACKED_UP_APPS for m in apps.get_app_config(label).get_models()]
+
+
 def article_models():
     """Models whose rows belong to one article (a foreign key to Article), and the key."""
     found = []
-    for model in apps.get_app_config("articles").get_models():
+    for model in backed_up_models():
         if model._meta.label_lower in SKIPPED_MODELS or model is Article:
             continue
         for field in model._meta.concrete_fields:
@@ -72,7 +81,7 @@ def library_models():
     per_article = {m for m, _ in article_models()}
     return [
         m
-        for m in apps.get_app_config("articles").get_models()
+        for m in backed_up_models()
         if m is not Article
         and m not in per_article
         and m._meta.label_lower not in SKIPPED_MODELS
@@ -165,6 +174,8 @@ class Restore:
     """One transaction's worth of exported rows: the library, or one article with its rows."""
 
     def __init__(self, folder, rows, *, origin, headline, users=(), line=None):
+        for row in rows:
+            row["model"] = MOVED_LABELS.get(row["model"], row["model"])
         self.folder, self.rows, self.users = folder, rows, users
         self.origin, self.line, self.headline = str(origin), line, headline
         self.notes = []

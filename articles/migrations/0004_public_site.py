@@ -1,4 +1,4 @@
-from django.db import migrations, models
+from django.db import migrations
 
 # The weighted document expression searched at first (headline is varchar, hence the cast);
 # migration 0007 replaces this index with one on the stored Article.search_vector.
@@ -24,12 +24,6 @@ def drop_search_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0003_photo_library")]
+    dependencies = [("articles", "0002_roles")]
 
-    operations = [
-        migrations.RunPython(create_search_index, drop_search_index),
-        migrations.AddIndex(
-            model_name="article",
-            index=models.Index(fields=["updated_at"], name="article_updated_at"),
-        ),
-    ]
+    operations = [migrations.RunPython(create_search_index, drop_search_index)]

@@ -39,7 +39,7 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0006_production")]
+    dependencies = [("articles", "0005_importers")]
 
     operations = [
         migrations.AddField(

@@ -9,7 +9,6 @@ from .article import (
 )
 from .audit import AuditEntry
 from .author import Author
-from .photo import Credit, Photo, Rendition
 from .taxonomy import Section, Tag
 
 __all__ = [
@@ -20,9 +19,6 @@ __all__ = [
     "Author",
     "Byline",
     "Correction",
-    "Credit",
-    "Photo",
-    "Rendition",
     "Section",
     "Status",
     "Tag",

@@ -102,6 +102,12 @@ class ArticleQuerySet(models.QuerySet):
         )
         return ranked.filter(rank__lte=count).values("pk")
 
+    def showing_photo(self, photo):
+        """Articles showing ``photo``, as their lead or embedded in the body."""
+        return self.filter(
+            Q(lead_photo=photo) | Q(body__contains=f'data-photo="{photo.pk}"')
+        ).distinct()
+
     def related_to(self, article):
         """Others sharing a tag or the section with ``article``; tags come from its prefetch."""
         tag_ids = [tag.pk for tag in article.tags.all()]
@@ -152,7 +158,7 @@ class Article(models.Model):
     )
 
     lead_photo = models.ForeignKey(
-        "articles.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "photos.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     lead_caption = models.TextField(blank=True, help_text="Overrides the photo's caption here.")
     lead_alt = models.CharField(max_length=500, blank=True, help_text="Overrides the alt text.")

@@ -11,7 +11,7 @@ class Author(models.Model):
     title = models.CharField(max_length=200, blank=True, help_text='For example "Staff writer".')
     bio = models.TextField(blank=True)
     photo = models.ForeignKey(
-        "articles.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "photos.Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)

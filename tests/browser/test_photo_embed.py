@@ -15,8 +15,9 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from PIL import Image, ImageDraw
 
-from articles import images
-from articles.models import Article, Photo
+from articles.models import Article
+from photos import renditions, uploads
+from photos.models import Photo
 from tests.factories import make_article, make_author, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,9 +52,9 @@ def library_photo():
         caption="Boats leave the harbour at dawn.",
         credit_line="Andrea Puentes / Presidency of Colombia",
     )
-    clean = images.prepare_upload(ContentFile(_jpeg(picture), name="harbour.jpg"), photo)
+    clean = uploads.prepare_upload(ContentFile(_jpeg(picture), name="harbour.jpg"), photo)
     photo.image.save(clean.name, clean)
-    images.ensure_renditions(photo)
+    renditions.ensure_renditions(photo)
     return photo
 
 

@@ -9,7 +9,7 @@ again is always safe.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ... import images
+from ... import renditions
 from ...models import Photo
 
 
@@ -42,9 +42,9 @@ class Command(BaseCommand):
             try:
                 before = len(photo.renditions.all())
                 if not missing_only:
-                    images.delete_renditions(photo)
+                    renditions.delete_renditions(photo)
                     before = 0
-                after = len(images.ensure_renditions(photo))
+                after = len(renditions.ensure_renditions(photo))
             except (OSError, ValueError) as exc:
                 failed += 1
                 self.stderr.write(f"[{number}/{total}] photo {photo.pk}: failed: {exc}")

@@ -2,6 +2,7 @@ import logging
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -10,9 +11,10 @@ from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from .. import images
-from ..credits import parse_credit_line
-from ..models import Credit, Photo
+from photos.credits import parse_credit_line
+
+from . import renditions, uploads
+from .models import Credit, Photo
 
 logger = logging.getLogger(__name__)
 FOCAL_FIELDS = ["focal_x", "focal_y", "focal_width", "focal_height"]
@@ -23,13 +25,13 @@ PICKER_SIZE = 48
 def make_renditions(pk):
     """After the upload is saved: a failure here must not lose it, only be reported."""
     try:
-        images.ensure_renditions(Photo.objects.get(pk=pk))
+        renditions.ensure_renditions(Photo.objects.get(pk=pk))
     except (OSError, ValueError):
         logger.exception("Renditions of photo %s failed; run regenerate_renditions", pk)
 
 
 class PhotoForm(forms.ModelForm):
-    # A plain file field: the checks and their messages are ours (images.prepare_upload),
+    # A plain file field: the checks and their messages are ours (uploads.prepare_upload),
     # not Django's generic "upload a valid image", and run before any pixel is decoded.
     image = forms.FileField(required=False, widget=AdminFileWidget)
 
@@ -50,7 +52,7 @@ class PhotoForm(forms.ModelForm):
         if not isinstance(upload, UploadedFile):
             return upload  # unchanged, or cleared
         scratch = Photo()
-        clean = images.prepare_upload(upload, scratch)
+        clean = uploads.prepare_upload(upload, scratch)
         duplicate = (
             Photo.objects.filter(content_hash=scratch.content_hash)
             .exclude(pk=self.instance.pk)
@@ -60,7 +62,7 @@ class PhotoForm(forms.ModelForm):
             raise ValidationError(
                 format_html(
                     'This file is already in the library as <a href="{}">{}</a>; use that photo.',
-                    reverse("admin:articles_photo_change", args=[duplicate.pk]),
+                    reverse("admin:photos_photo_change", args=[duplicate.pk]),
                     duplicate,
                 ),
                 code="duplicate",
@@ -164,14 +166,14 @@ class PhotoAdmin(admin.ModelAdmin):
     ]
 
     class Media:
-        css = {"all": ["admin/photo-library.css"]}
+        css = {"all": ["photos/photo-library.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
 
     def get_urls(self):
         picker = path(
-            "picker/", self.admin_site.admin_view(self.picker_view), name="articles_photo_picker"
+            "picker/", self.admin_site.admin_view(self.picker_view), name="photos_photo_picker"
         )
         return [picker, *super().get_urls()]
 
@@ -213,21 +215,17 @@ class PhotoAdmin(admin.ModelAdmin):
     def used_in(self, photo):
         if not photo.pk:
             return "-"
-        articles = list(photo.used_in().only("pk", "headline", "status"))
-        if not articles:
+        uses = photo.used_in()
+        if not uses:
             return "Not used in any article."
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
                 "",
-                '<li><a href="{}">{}</a> ({})</li>',
+                '<li><a href="{}">{}</a></li>',
                 (
-                    (
-                        reverse("admin:articles_article_change", args=[a.pk]),
-                        a.headline,
-                        a.get_status_display(),
-                    )
-                    for a in articles
+                    (reverse(admin_urlname(used._meta, "change"), args=[used.pk]), used)
+                    for used in uses
                 ),
             ),
         )
@@ -237,9 +235,9 @@ class PhotoAdmin(admin.ModelAdmin):
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
         if "image" in form.changed_data:
-            images.delete_renditions(obj)
+            renditions.delete_renditions(obj)
         elif set(FOCAL_FIELDS) & set(form.changed_data):
-            for made in obj.renditions.filter(spec__in=[*images.CROPS, images.SOCIAL[0]]):
+            for made in obj.renditions.filter(spec__in=[*renditions.CROPS, renditions.SOCIAL[0]]):
                 made.file.delete(save=False)
                 made.delete()
         if obj.image:

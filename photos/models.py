@@ -41,6 +41,7 @@ class Photo(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "articles_photo"  # the table it had before the library became an app
         ordering = ["-uploaded_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -54,16 +55,14 @@ class Photo(models.Model):
         return self.title or self.alt_text or self.caption[:60] or f"Photo {self.pk}"
 
     @property
-    def is_pending(self):
+    def is_pending(self) -> bool:
         return not self.image
 
-    def used_in(self):
-        """Articles showing this photo, as their lead or embedded in the body."""
-        from .article import Article
+    def used_in(self) -> list[models.Model]:
+        """The objects showing this photo, as each app that shows photos finds them."""
+        from .usage import uses_of
 
-        return Article.objects.filter(
-            models.Q(lead_photo=self) | models.Q(body__contains=f'data-photo="{self.pk}"')
-        ).distinct()
+        return uses_of(self)
 
 
 class Credit(models.Model):
@@ -78,6 +77,7 @@ class Credit(models.Model):
     platform = models.CharField(max_length=100, blank=True, help_text='For example "Wikimedia".')
 
     class Meta:
+        db_table = "articles_credit"
         ordering = ["photo", "position"]
         constraints = [
             models.UniqueConstraint(fields=["photo", "position"], name="credit_unique_position"),
@@ -97,6 +97,7 @@ class Rendition(models.Model):
     height = models.PositiveIntegerField()
 
     class Meta:
+        db_table = "articles_rendition"
         constraints = [
             models.UniqueConstraint(fields=["photo", "spec"], name="rendition_unique_spec"),
         ]

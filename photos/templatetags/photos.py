@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import images
+from .. import renditions
 
 register = template.Library()
 
@@ -18,7 +18,7 @@ def _srcset(found, widths, fmt):
     )
 
 
-@register.inclusion_tag("includes/picture.html")
+@register.inclusion_tag("photos/picture.html")
 def picture(photo, sizes=DEFAULT_SIZES, lazy=True, alt=None):
     """Render ``photo`` with WebP (and AVIF where available) sources and a JPEG fallback.
 
@@ -36,9 +36,9 @@ def picture(photo, sizes=DEFAULT_SIZES, lazy=True, alt=None):
     }
     if not photo or not photo.image:
         return {**context, "photo": None}
-    widths = images.widths_for(photo)
-    formats = images.web_formats()
-    found = images.renditions_of(photo)
+    widths = renditions.widths_for(photo)
+    formats = renditions.web_formats()
+    found = renditions.renditions_of(photo)
     if any(f"w{w}-{fmt}" not in found for w in widths for fmt in formats):
         return {**context, "src": photo.image.url, "width": photo.width, "height": photo.height}
     fallback = max([w for w in widths if w <= FALLBACK_WIDTH] or widths[:1])

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PhotosConfig(AppConfig):
+    name = "photos"
+    verbose_name = "Photo library"
+    default_auto_field = "django.db.models.BigAutoField"
