@@ -18,7 +18,10 @@ import contextvars
 import hashlib
 import math
 import uuid
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import wraps
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +40,9 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from .models import Article, Status
 from .signals import content_changed
 
+T = TypeVar("T")
+View = Callable[..., HttpResponse]
+
 MAX_AGE = 60  # seconds: short, because a correction or a take-down must reach readers soon
 # How long a process-local cache may trust the state another process may have replaced.
 LOCAL_STATE_SECONDS = 2
@@ -45,13 +51,15 @@ STATE_KEY = "site-state"
 GENERATION_KEY = "site-generation"
 # The state a page is being made for, and the pieces already fetched for it: they are
 # all kept under the same state, and a piece asked for twice (the menu) is read once.
-_rendering = contextvars.ContextVar("site_state", default=None)
+_rendering: contextvars.ContextVar[tuple[dict[str, Any], dict[str, Any]] | None] = (
+    contextvars.ContextVar("site_state", default=None)
+)
 # Query parameters the cached views read: pages (lists, sitemaps) and the search words.
 PAGE_PARAMS = {"page", "p", "q"}
 KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Content-Language", "X-Robots-Tag")
 
 
-def site_state(now):
+def site_state(now: datetime) -> dict[str, Any]:
     """The state pages are cached under: ``token``, ``changed`` and ``next_due``.
 
     Read from the cache; on a miss (after a write, when the next scheduled story is due,
@@ -87,7 +95,7 @@ def _state_lifetime(state, now):
     return min(LOCAL_STATE_SECONDS if local else MAX_AGE, lifetime(state, now))
 
 
-def forget_site_state(**kwargs):
+def forget_site_state(**kwargs: Any) -> None:
     """Content changed: pages made from here on get new keys. Again after the commit, so a
     page made from what was read before the commit is not kept under the new state."""
     _new_generation()
@@ -114,7 +122,7 @@ PUBLIC_MODELS = (
 )
 
 
-def connect_signals():
+def connect_signals() -> None:
     from django.apps import apps
 
     for name in PUBLIC_MODELS:
@@ -127,12 +135,14 @@ def connect_signals():
     content_changed.connect(forget_site_state, dispatch_uid="site-state-bulk")
 
 
-def site_fragment(name, make):
+def site_fragment(name: str, make: Callable[[], T]) -> T:
     """A piece of pages (the section menu, an article's parts) made once per site state."""
     return site_fragments([name], lambda missing: {name: make()})[name]
 
 
-def site_fragments(names, make):
+def site_fragments(
+    names: Iterable[str], make: Callable[[list[str]], dict[str, Any]]
+) -> dict[str, Any]:
     """Many pieces at once: {name: value}, from one cache read; ``make(missing)`` returns
     {name: value} for the names the cache did not have, and they are kept."""
     state, seen = _rendering.get() or (site_state(timezone.now()), {})
@@ -148,26 +158,26 @@ def site_fragments(names, make):
     return values
 
 
-def lifetime(state, now):
+def lifetime(state: dict[str, Any], now: datetime) -> int:
     if state["next_due"] is None:
         return MAX_AGE
     return max(1, min(MAX_AGE, math.ceil((state["next_due"] - now).total_seconds())))
 
 
-def make_private(response):
+def make_private(response: HttpResponse) -> HttpResponse:
     """For staff, previews and anything personal: no shared or stored copy anywhere."""
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)
     return response
 
 
-def make_public(response, max_age):
+def make_public(response: HttpResponse, max_age: int) -> HttpResponse:
     patch_cache_control(response, public=True, max_age=max_age)
     patch_vary_headers(response, ["Cookie"])
     return response
 
 
-def cached_page(view):
+def cached_page(view: View) -> View:
     """Serve anonymous GETs of ``view`` from the cache; answer conditional requests with 304."""
 
     @wraps(view)

@@ -105,7 +105,7 @@ class LatestRss(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        articles = list(self.articles(obj).for_display().latest()[:ITEMS])
+        articles = list(self.articles(obj).for_display().newest_first()[:ITEMS])
         for article, body in zip(articles, render_bodies(articles), strict=True):
             article.rendered_body = body
         return articles

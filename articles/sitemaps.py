@@ -22,7 +22,7 @@ class ArticleSitemap(Sitemap):
             Article.objects.published()
             .filter(noindex=False, canonical_url="")
             .select_related("section", "lead_photo")
-            .latest()
+            .newest_first()
         )
 
     def get_urls(self, page=1, site=None, protocol=None):

@@ -44,7 +44,7 @@ def _page(request, queryset, name, size=PAGE_SIZE):
 @cached_page
 def home(request):
     published = Article.objects.published()
-    page = _page(request, published.latest().values_list("pk", flat=True), "home", HOME_LATEST)
+    page = _page(request, published.newest_first().values_list("pk", flat=True), "home", HOME_LATEST)
     context = {"page_obj": page, "lead": None, "by_section": []}
     if page.number == 1 and page.object_list:
         lead, *latest = page.object_list
@@ -79,7 +79,7 @@ def _newest_by_section(lead, sections):
 
 def _list_page(request, template, articles, context, name, **card_options):
     """A section, author or tag page: a page of ``articles`` as cards."""
-    page = _page(request, articles.latest().values_list("pk", flat=True), name)
+    page = _page(request, articles.newest_first().values_list("pk", flat=True), name)
     cards = render_cards(page.object_list, **card_options)
     return render(request, template, {**context, "page_obj": page, "cards": cards})
 
@@ -193,7 +193,7 @@ def article_parts(article, *, preview=False):
             []
             if preview
             else (
-                Article.objects.published().related_to(article).select_related("section").latest()
+                Article.objects.published().related_to(article).select_related("section").newest_first()
             )
         )
         return {

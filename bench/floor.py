@@ -4,7 +4,8 @@ A page measured against it shows what our own work costs on top of what Django,
 gunicorn and the middleware cost anyway. ``/_bench/floor/<path>`` answers with the bytes
 of ``/<path>``, fetched once per worker through the whole stack in-process and kept.
 
-Mounted only when NEWSROOM_BENCH_FLOOR=1 (see newsroom/urls.py); never in production.
+Mounted only by the benchmarks' own settings (bench/settings.py, bench/urls.py), never by
+the site's URLconf.
 """
 
 from django.http import HttpResponse

@@ -74,7 +74,7 @@ def server_env(args):
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             # As behind a TLS-terminating proxy: https without a certificate on loopback.
             "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
-            "NEWSROOM_BENCH_FLOOR": "1",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
             "GUNICORN_WORKERS": str(args.workers),
             "GUNICORN_BIND": f"127.0.0.1:{args.port}",
             "GUNICORN_LOG_LEVEL": "warning",
@@ -97,7 +97,7 @@ def choose_pages():
         published.filter(lead_photo__isnull=False, body__contains="data-photo=")
         .annotate(n_authors=Count("bylines", distinct=True), n_tags=Count("tags", distinct=True))
         .filter(n_authors__gte=2, n_tags__gte=3)
-        .latest()
+        .newest_first()
         .first()
     )
     section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()

@@ -1,8 +1,10 @@
 """Newsroom settings: one file, every difference between environments comes from variables.
 
-With nothing set, the site runs in debug mode on SQLite inside the checkout. Production
-mode (DJANGO_DEBUG=0) refuses to start without a real DJANGO_SECRET_KEY and passes
-`manage.py check --deploy --fail-level WARNING`.
+With nothing set, the site runs in production mode: a forgotten variable never turns
+debug pages on. Production mode refuses to start without a real DJANGO_SECRET_KEY and
+passes `manage.py check --deploy --fail-level WARNING`. DJANGO_DEBUG=1 is debug mode, on
+SQLite inside the checkout unless DATABASE_URL says otherwise; `make run`, `make test`
+and CI set it where they need it.
 
 Scaling out is configuration only (see README "Production"):
   DATABASE_URL          PostgreSQL, through psycopg's connection pool
@@ -23,15 +25,15 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-used-when-debug-is-off"  # noqa: S105
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Production mode (DJANGO_DEBUG=0) needs a secret "
-            "key from the environment; set DJANGO_SECRET_KEY or run with DJANGO_DEBUG=1."
+            "DJANGO_SECRET_KEY is not set. Production mode (the default) needs a secret key "
+            "from the environment; set DJANGO_SECRET_KEY, or DJANGO_DEBUG=1 for a local site."
         )
     SECRET_KEY = _DEV_SECRET_KEY
 

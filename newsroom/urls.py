@@ -1,5 +1,3 @@
-import os
-
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -50,10 +48,6 @@ urlpatterns = [
 
 # Uploaded media with nosniff, in production too (see newsroom/media.py).
 urlpatterns += media_urlpatterns()
-
-# The benchmark floor (bench/floor.py): only for a benchmark run, never in production.
-if os.environ.get("NEWSROOM_BENCH_FLOOR") == "1":
-    urlpatterns.append(path("_bench/floor/", include("bench.floor")))
 
 # A database outage met outside a view is a 503, not a 500 (newsroom/errors.py).
 handler500 = "newsroom.errors.server_error"

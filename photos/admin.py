@@ -2,7 +2,6 @@ import logging
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -17,7 +16,7 @@ from . import renditions, uploads
 from .models import Credit, Photo
 
 logger = logging.getLogger(__name__)
-FOCAL_FIELDS = ["focal_x", "focal_y", "focal_width", "focal_height"]
+FOCAL_FIELDS = ("focal_x", "focal_y", "focal_width", "focal_height")
 PREFILLED = ["credit_line", "copyright_notice", "caption"]
 PICKER_SIZE = 48
 
@@ -72,7 +71,8 @@ class PhotoForm(forms.ModelForm):
         return clean
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # What the file says fills only what the editor left blank.
         for field, value in getattr(self, "metadata", {}).items():
             if value and not cleaned.get(field):
@@ -224,7 +224,13 @@ class PhotoAdmin(admin.ModelAdmin):
                 "",
                 '<li><a href="{}">{}</a></li>',
                 (
-                    (reverse(admin_urlname(used._meta, "change"), args=[used.pk]), used)
+                    (
+                        reverse(
+                            f"admin:{used._meta.label_lower.replace('.', '_')}_change",
+                            args=[used.pk],
+                        ),
+                        used,
+                    )
                     for used in uses
                 ),
             ),

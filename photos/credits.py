@@ -164,7 +164,7 @@ NAME_PARTICLES = {
 }
 
 
-def licence_url(licence):
+def licence_url(licence: str) -> str:
     """The Creative Commons deed for ``licence`` ("CC BY 2.0"), or "" for anything else."""
     match = CC.match(licence.strip())
     if not match:
@@ -198,13 +198,13 @@ def _blank():
     return {"creator": "", "organisation": "", "licence": "", "licence_url": "", "platform": ""}
 
 
-def parse_credit_line(line):
+def parse_credit_line(line: str | None) -> list[dict[str, str]]:
     """Split a credit line into an ordered list of credit dicts.
 
     Each dict has the keys creator, organisation, licence, licence_url and platform
     (blank when the line does not say).
     """
-    credits = []
+    credits: list[dict[str, str]] = []
     for party in PARTY_SEPARATOR.split((line or "").strip().rstrip(".")):
         for piece in party.split(","):
             piece = PREFIX.sub("", piece.strip()).strip()

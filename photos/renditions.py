@@ -4,7 +4,9 @@ They are derived files, made from the stored original and regenerable at any tim
 (``manage.py regenerate_renditions``).
 """
 
+from collections.abc import Iterable
 from io import BytesIO
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -21,15 +23,15 @@ SOCIAL = ("social", 1200, 630)
 QUALITY = {"JPEG": 82, "WEBP": 80, "AVIF": 60}
 # AVIF encoding dominates the cost of a rendition set; at speed 8 it is about three times
 # faster than libavif's default for files about 5% larger (bench/renditions.py).
-SAVE_OPTIONS = {"JPEG": {"optimize": True}, "WEBP": {}, "AVIF": {"speed": 8}}
+SAVE_OPTIONS: dict[str, dict[str, Any]] = {"JPEG": {"optimize": True}, "WEBP": {}, "AVIF": {"speed": 8}}
 
 
-def web_formats():
+def web_formats() -> list[str]:
     """Formats offered in ``<picture>``, best first; JPEG is the fallback everyone reads."""
     return (["avif"] if features.check("avif") else []) + ["webp", "jpeg"]
 
 
-def widths_for(photo):
+def widths_for(photo: Photo) -> list[int]:
     """The srcset widths for ``photo``: never wider than the original."""
     if not photo.width:
         return []
@@ -37,13 +39,17 @@ def widths_for(photo):
     return sorted({w for w in WIDTHS if w < widest} | {widest})
 
 
-def rendition_specs(photo):
+def rendition_specs(photo: Photo) -> list[str]:
     """Every spec the site uses for ``photo``."""
     sized = [f"w{w}-{fmt}" for w in widths_for(photo) for fmt in web_formats()]
     return sized + [*CROPS, SOCIAL[0]]
 
 
-def crop_box(size, ratio, focal=None):
+def crop_box(
+    size: tuple[int, int],
+    ratio: tuple[int, int],
+    focal: tuple[int, int, int, int] | None = None,
+) -> tuple[int, int, int, int]:
     """The largest box of ``ratio`` inside ``size``, centred on the focal box where it can be.
 
     ``focal`` is (x, y, width, height) in original pixels; without it the centre is used.
@@ -94,12 +100,17 @@ def _scaled(image, width, scaled):
     return scaled[width]
 
 
-def spec_width(spec):
+def spec_width(spec: str) -> int:
     """The width a ``w<width>-<format>`` spec asks for, or 0 for a crop."""
     return int(spec[1:].partition("-")[0]) if spec.startswith("w") else 0
 
 
-def render_spec(image, spec, focal=None, scaled=None):
+def render_spec(
+    image: Image.Image,
+    spec: str,
+    focal: tuple[int, int, int, int] | None = None,
+    scaled: dict[int, Image.Image] | None = None,
+) -> tuple[bytes, str, tuple[int, int]]:
     """Make the picture for ``spec`` from an open upright ``image``: (bytes, format, size).
 
     Pass the same ``scaled`` dict to several calls to share resized copies between them.
@@ -132,29 +143,35 @@ def render_spec(image, spec, focal=None, scaled=None):
     return buffer.getvalue(), fmt, image.size
 
 
-def photos_with_renditions(ids):
+def _prefetched(photo: Photo) -> dict[str, Any]:
+    """The instance's prefetch cache, where Django's related managers look first."""
+    return photo.__dict__.setdefault("_prefetched_objects_cache", {})
+
+
+def photos_with_renditions(ids: Iterable[int]) -> dict[int, Photo]:
     """{id: Photo} for ``ids``, each with its renditions, in one query for them all.
 
     The renditions are read with their photos joined, and handed to each photo as a
     prefetch would (``renditions_of`` reads them there). Only photos with no rendition at
     all (pending, or not made yet) cost a second query.
     """
-    photos, made = {}, {}
+    photos: dict[int, Photo] = {}
+    made: dict[int, list[Rendition]] = {}
     for rendition in Rendition.objects.filter(photo_id__in=ids).select_related("photo"):
         photo = photos.setdefault(rendition.photo_id, rendition.photo)
         made.setdefault(photo.pk, []).append(rendition)
     for pk, photo in photos.items():
-        photo._prefetched_objects_cache = {"renditions": made[pk]}
+        _prefetched(photo)["renditions"] = made[pk]
     rest = set(ids) - photos.keys()
     if rest:
         # The query above found none of theirs, so they have none.
         for pk, photo in Photo.objects.in_bulk(rest).items():
-            photo._prefetched_objects_cache = {"renditions": []}
+            _prefetched(photo)["renditions"] = []
             photos[pk] = photo
     return photos
 
 
-def renditions_of(photo):
+def renditions_of(photo: Photo) -> dict[str, Rendition]:
     """The photo's renditions by spec, from the prefetch cache when the caller filled it."""
     if "renditions" not in getattr(photo, "_prefetched_objects_cache", {}):
         prefetch_related_objects([photo], "renditions")
@@ -188,7 +205,9 @@ def _store(photo, spec, made):
     return rendition_obj
 
 
-def ensure_renditions(photo, specs=None, *, image=None):
+def ensure_renditions(
+    photo: Photo, specs: Iterable[str] | None = None, *, image: Image.Image | None = None
+) -> dict[str, Rendition]:
     """Make whichever of ``specs`` (default: all the site uses) ``photo`` lacks.
 
     Returns {spec: Rendition}. Safe to call from several processes at once.
@@ -199,11 +218,12 @@ def ensure_renditions(photo, specs=None, *, image=None):
     wanted = [s for s in (specs or rendition_specs(photo)) if s not in found]
     if wanted:
         opened = image or _open_upright(photo)
-        focal, scaled = _focal(photo), {}
+        focal = _focal(photo)
+        scaled: dict[int, Image.Image] = {}
         for spec in sorted(wanted, key=spec_width, reverse=True):  # widest first, see _scaled
             found[spec] = _store(photo, spec, render_spec(opened, spec, focal, scaled))
         # Later calls on this instance see the new ones without another query.
-        photo._prefetched_objects_cache.pop("renditions", None)
+        _prefetched(photo).pop("renditions", None)
         _remember(photo, found)
     return found
 
@@ -213,10 +233,10 @@ def _remember(photo, found):
     queryset = photo.renditions.all()
     queryset._result_cache = list(found.values())
     queryset._prefetch_done = True
-    photo._prefetched_objects_cache["renditions"] = queryset
+    _prefetched(photo)["renditions"] = queryset
 
 
-def rendition(photo, spec):
+def rendition(photo: Photo, spec: str) -> Rendition | None:
     """The Rendition of ``photo`` for ``spec``, made once and then reused.
 
     Specs: ``w640-webp`` / ``w640-jpeg`` / ``w640-avif`` (a width, never more than the
@@ -226,7 +246,7 @@ def rendition(photo, spec):
     return ensure_renditions(photo, [spec]).get(spec)
 
 
-def delete_renditions(photo):
+def delete_renditions(photo: Photo) -> None:
     """Remove every rendition of ``photo``, files included (they are regenerable)."""
     for made in photo.renditions.all():
         made.file.delete(save=False)

@@ -16,8 +16,10 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from PIL import Image, ImageOps, ImageSequence, IptcImagePlugin, UnidentifiedImageError
+from django.core.files.base import ContentFile, File
+from PIL import Image, ImageFile, ImageOps, ImageSequence, IptcImagePlugin, UnidentifiedImageError
+
+from .models import Photo
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "AVIF", "GIF"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "AVIF": "avif", "GIF": "gif"}
@@ -30,11 +32,11 @@ IPTC_COPYRIGHT, IPTC_CAPTION = (2, 116), (2, 120)
 EXIF_ARTIST, EXIF_COPYRIGHT, EXIF_DESCRIPTION = 0x013B, 0x8298, 0x010E
 
 
-def max_pixels():
+def max_pixels() -> int:
     return getattr(settings, "NEWSROOM_MAX_PIXELS", DEFAULT_MAX_PIXELS)
 
 
-def max_upload_bytes():
+def max_upload_bytes() -> int:
     return getattr(settings, "NEWSROOM_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
 
 
@@ -49,7 +51,7 @@ def _megabytes(n):
     return f"{n / (1024 * 1024):.1f} MB"
 
 
-def validate_image(file):
+def validate_image(file: File) -> bytes:
     """Refuse anything but a complete JPEG, PNG, WebP, AVIF or GIF within our limits.
 
     Returns the file's bytes. Raises ValidationError with a message an editor can act on.
@@ -121,7 +123,7 @@ def _check_pixels(name, pixels):
         )
 
 
-def content_hash(data):
+def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -136,7 +138,7 @@ def _text(value):
     return " ".join(str(value or "").replace("\x00", " ").split())
 
 
-def read_metadata(image):
+def read_metadata(image: ImageFile.ImageFile) -> dict[str, str]:
     """Credit, copyright and caption from the file's IPTC and EXIF fields, where present."""
     iptc = IptcImagePlugin.getiptcinfo(image) or {}
     exif = image.getexif()
@@ -175,7 +177,11 @@ def _clean_original(data):
     return buffer.getvalue(), kind
 
 
-def prepare_upload(file, photo=None):
+def _max_length(field: str) -> int | None:
+    return getattr(Photo._meta.get_field(field), "max_length", None)
+
+
+def prepare_upload(file: File, photo: Photo | None = None) -> ContentFile:
     """Check ``file``; return a clean copy to store. With ``photo``, fill its blanks.
 
     The copy is upright and stripped of metadata. On ``photo`` it records the content
@@ -189,7 +195,7 @@ def prepare_upload(file, photo=None):
         with Image.open(BytesIO(data)) as image:
             for field, value in read_metadata(image).items():
                 if value and not getattr(photo, field):
-                    setattr(photo, field, value[: photo._meta.get_field(field).max_length or None])
+                    setattr(photo, field, value[: _max_length(field)])
     clean, kind = _clean_original(data)
     stem = PurePath(getattr(file, "name", "") or "photo").stem or "photo"
     return ContentFile(clean, name=f"{stem}.{EXTENSIONS[kind]}")
