@@ -44,7 +44,9 @@ def _page(request, queryset, name, size=PAGE_SIZE):
 @cached_page
 def home(request):
     published = Article.objects.published()
-    page = _page(request, published.newest_first().values_list("pk", flat=True), "home", HOME_LATEST)
+    page = _page(
+        request, published.newest_first().values_list("pk", flat=True), "home", HOME_LATEST
+    )
     context = {"page_obj": page, "lead": None, "by_section": []}
     if page.number == 1 and page.object_list:
         lead, *latest = page.object_list
@@ -193,7 +195,10 @@ def article_parts(article, *, preview=False):
             []
             if preview
             else (
-                Article.objects.published().related_to(article).select_related("section").newest_first()
+                Article.objects.published()
+                .related_to(article)
+                .select_related("section")
+                .newest_first()
             )
         )
         return {

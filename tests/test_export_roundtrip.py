@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles.importers import jsonfmt
+from articles import backup
 from articles.models import (
     Article,
     ArticleRedirect,
@@ -134,14 +134,14 @@ def build_archive():
 
 def snapshot():
     rows = []
-    for model in [*jsonfmt.library_models(), Article, *(m for m, _ in jsonfmt.article_models())]:
-        rows += jsonfmt.rows_as_json(jsonfmt.serialize(model._default_manager.order_by("pk")))
+    for model in [*backup.library_models(), Article, *(m for m, _ in backup.article_models())]:
+        rows += backup.rows_as_json(backup.serialize(model._default_manager.order_by("pk")))
     users = list(
         User.objects.order_by("username").values("username", "first_name", "last_name", "email")
     )
     files = {}
     for row in rows:
-        for name in jsonfmt.file_names([row]):
+        for name in backup.file_names([row]):
             with default_storage.open(name, "rb") as fh:
                 files[name] = fh.read()
     return rows, users, files
@@ -164,6 +164,16 @@ def export(outdir):
     return out.getvalue()
 
 
+def restore(folder, **options):
+    """Run ``restore_articles`` as an operator would: (stdout, stderr, CommandError or None)."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("restore_articles", str(folder), stdout=out, stderr=err, **options)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue(), error
+    return out.getvalue(), err.getvalue(), None
+
+
 def test_export_then_restore_into_an_empty_database_loses_nothing(tmp_path, media_root):
     build_archive()
     before = snapshot()
@@ -172,7 +182,7 @@ def test_export_then_restore_into_an_empty_database_loses_nothing(tmp_path, medi
     empty_everything(media_root)
     assert Article.objects.count() == Photo.objects.count() == 0
 
-    out, err, failed = run_import(tmp_path / "export")
+    out, err, failed = restore(tmp_path / "export")
     assert failed is None, err
     assert "5 created" in out  # the library, then four articles
     after = snapshot()
@@ -189,9 +199,9 @@ def test_restoring_twice_changes_nothing(tmp_path, media_root):
     build_archive()
     export(tmp_path / "export")
     empty_everything(media_root)
-    run_import(tmp_path / "export")
+    restore(tmp_path / "export")
     first = snapshot()
-    out, err, failed = run_import(tmp_path / "export")
+    out, err, failed = restore(tmp_path / "export")
     assert failed is None, err
     assert "0 created, 0 updated, 5 unchanged" in out
     assert snapshot() == first
@@ -201,7 +211,7 @@ def test_restored_database_takes_new_articles_without_id_clashes(tmp_path, media
     build_archive()
     export(tmp_path / "export")
     empty_everything(media_root)
-    run_import(tmp_path / "export")
+    restore(tmp_path / "export")
     highest = Article.objects.order_by("-pk").first().pk
     assert make_article().pk > highest
 
@@ -211,7 +221,7 @@ def test_restore_refuses_to_overwrite_a_different_article_with_the_same_id(tmp_p
     export(tmp_path / "export")
     article = Article.objects.get(headline="Unfinished")
     Article.objects.filter(pk=article.pk).update(created_at=timezone.now() - timedelta(days=9))
-    out, err, failed = run_import(tmp_path / "export")
+    out, err, failed = restore(tmp_path / "export")
     assert failed is not None
     assert "already exists here as a different object" in err
     assert Article.objects.get(pk=article.pk).headline == "Unfinished"
@@ -240,5 +250,40 @@ def test_a_folder_with_a_foreign_manifest_is_refused(tmp_path):
     folder = tmp_path / "other"
     folder.mkdir()
     (folder / "manifest.json").write_text('{"format": "something-else", "version": 1}')
-    _out, err, failed = run_import(folder)
-    assert failed is not None and "not a newsroom-export version 1 manifest" in err
+    _out, _err, failed = restore(folder)
+    assert failed is not None and "not a newsroom-export version 1 manifest" in str(failed)
+
+
+def test_an_export_made_when_photos_lived_in_articles_restores_into_photos(tmp_path, media_root):
+    build_archive()
+    before = snapshot()
+    export(tmp_path / "export")
+    library = tmp_path / "export" / "library.json"
+    library.write_text(
+        library.read_text(encoding="utf-8")
+        .replace('"photos.photo"', '"articles.photo"')
+        .replace('"photos.credit"', '"articles.credit"'),
+        encoding="utf-8",
+    )
+    empty_everything(media_root)
+    out, err, failed = restore(tmp_path / "export")
+    assert failed is None, err
+    assert snapshot() == before
+
+
+def test_a_dry_run_restore_reports_and_writes_nothing(tmp_path, media_root):
+    build_archive()
+    export(tmp_path / "export")
+    empty_everything(media_root)
+    out, err, failed = restore(tmp_path / "export", dry_run=True)
+    assert failed is None, err
+    assert "Dry run, nothing written: 5 created" in out
+    assert Article.objects.count() == Photo.objects.count() == User.objects.count() == 0
+    assert not any(p.is_file() for p in media_root.rglob("*"))
+
+
+def test_import_articles_refuses_an_export_and_points_to_restore_articles(tmp_path):
+    build_archive()
+    export(tmp_path / "export")
+    _out, _err, failed = run_import(tmp_path / "export")
+    assert failed is not None and "restore_articles" in str(failed)

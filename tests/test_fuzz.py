@@ -15,8 +15,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.importers.base import ParseError
-from articles.importers.plaintext import decode, parse_text
+from articles.importers.formats.plaintext import decode, parse_text
+from articles.importers.parsed import ParseError
 from photos.credits import parse_credit_line
 
 # Moderate example counts keep CI quick; FUZZ_EXAMPLES=5000 for a long local run. No

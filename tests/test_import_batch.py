@@ -14,13 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.importers.base import (
-    Batch,
-    ParsedArticle,
-    ParsedAuthor,
-    ParsedPhoto,
-    save_parsed,
-)
+from articles.importers.parsed import ParsedArticle, ParsedAuthor, ParsedPhoto
+from articles.importers.writer import Batch, save_parsed
 from articles.models import Article, AuditEntry, Author, Status
 from photos.models import Photo
 from tests.conftest import on_postgres, run_import
@@ -123,7 +118,7 @@ def test_an_item_a_bulk_write_refuses_is_retried_alone_and_reported():
 
 
 def test_what_was_read_before_a_run_breaks_off_still_lands(tmp_path, monkeypatch):
-    from articles.importers import plaintext
+    from articles.importers.formats import plaintext
 
     read = plaintext.read
 

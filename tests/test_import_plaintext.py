@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from articles.importers import ParseError
-from articles.importers.plaintext import parse_text
+from articles.importers.formats.plaintext import parse_text
+from articles.importers.parsed import ParseError
 from articles.models import Article, AuditEntry, Author, Status
 from photos.models import Photo
 from tests.conftest import run_import, shared_file

@@ -389,13 +389,13 @@ def test_a_single_large_export_shows_progress_by_items(tmp_path):
 def test_finding_an_imported_article_by_source_id_uses_the_index():
     from django.db import connection
 
-    from articles.importers.base import _by_source_id
+    from articles.importers.writer import by_source_id
 
     if connection.vendor != "sqlite":
         pytest.skip("checks SQLite's plan; PostgreSQL proves the partial index by itself")
     for model in (Article, Photo):
         query = (
-            _by_source_id(model.objects, "wordpress", "https://x.example/?p=1").values("pk").query
+            by_source_id(model.objects, "wordpress", "https://x.example/?p=1").values("pk").query
         )
         sql, params = query.sql_with_params()
         with connection.cursor() as cursor:

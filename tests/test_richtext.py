@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import richtext
-from articles.importers.base import ParsedArticle, ParsedAuthor, ParsedPhoto, save_parsed
+from articles.importers.parsed import ParsedArticle, ParsedAuthor, ParsedPhoto
+from articles.importers.writer import save_parsed
 from articles.models import Article, Status
 from tests.test_admin_workflow import form_data
 

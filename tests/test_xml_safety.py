@@ -5,7 +5,8 @@ import tracemalloc
 
 import pytest
 
-from articles.importers import ParseError, newsml, nitf, wordpress
+from articles.importers.formats import newsml, nitf, wordpress
+from articles.importers.parsed import ParseError
 from articles.models import Article, Author, Section, Tag
 from tests.conftest import run_import
 

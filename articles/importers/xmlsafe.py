@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-from .base import ParseError
+from .parsed import ParseError
 
 PARSER_OPTIONS = {
     "resolve_entities": False,

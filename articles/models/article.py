@@ -1,3 +1,7 @@
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
@@ -6,8 +10,13 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from photos.models import Photo
+
 from ..richtext import sanitize
 from ..signals import content_changed
+
+if TYPE_CHECKING:
+    from .author import Author
 
 
 class Status(models.TextChoices):
@@ -17,35 +26,37 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Taken down"
 
 
-def bylines_with_authors():
+def bylines_with_authors() -> models.Prefetch:
     """Articles' bylines in their order, each with its author: one query for any number."""
     return models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(models.QuerySet["Article"]):
     # Writes that bypass Article.save() and delete() still announce themselves, so cached
     # pages never outlive them (articles.caching).
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         rows = super().update(**kwargs)
         content_changed.send(sender=self.model)
         return rows
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         result = super().delete()
         content_changed.send(sender=self.model)
         return result
 
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(self, objs: Iterable["Article"], *args: Any, **kwargs: Any) -> list["Article"]:
         created = super().bulk_create(objs, *args, **kwargs)
         content_changed.send(sender=self.model)
         return created
 
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        rows = super().bulk_update(objs, fields, *args, **kwargs)
+    def bulk_update(
+        self, objs: Iterable["Article"], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        rows = super().bulk_update(objs, fields, batch_size=batch_size)
         content_changed.send(sender=self.model)
         return rows
 
-    def published(self, now=None):
+    def published(self, now: datetime | None = None) -> "ArticleQuerySet":
         """What readers may see. The one definition every public surface uses.
 
         A published article with a future date is scheduled: it becomes public when
@@ -53,7 +64,7 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
 
-    def for_display(self):
+    def for_display(self) -> "ArticleQuerySet":
         """Articles listed with their people and tags (search results, feeds), in a fixed
         number of queries. Feeds load the photos with the bodies (``views.render_bodies``)."""
         return (
@@ -62,12 +73,12 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related(bylines_with_authors(), "tags")
         )
 
-    def for_cards(self):
+    def for_cards(self) -> "ArticleQuerySet":
         """Articles to render as cards (``views.render_cards`` loads their bylines and
         renditions): no body, no search document."""
         return self.select_related("section", "lead_photo").defer("body", "search_vector")
 
-    def for_page(self):
+    def for_page(self) -> "ArticleQuerySet":
         """One article's page: the row with its section, and whether it has corrections.
         The rest (people, tags, corrections, photos) is loaded only when its rendered parts
         are not cached (``Article.load_for_page``, ``views.article_parts``).
@@ -79,17 +90,20 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
         )
 
-    def latest(self):
+    def newest_first(self) -> "ArticleQuerySet":
+        """Newest publication first; the id breaks ties, so pages never overlap."""
         return self.order_by("-published_at", "-pk")
 
-    def newest_in_each_section(self, count, section_ids):
+    def newest_in_each_section(
+        self, count: int, section_ids: Sequence[int]
+    ) -> models.QuerySet[Any, Any]:
         """The ids of the newest ``count`` of each section, as a subquery.
 
         Where the database allows a limit in each part of a UNION (PostgreSQL), one
         short index scan per section (index ``article_section_newest``), however big the
         archive; elsewhere one window ranking over the lot, fine for a small database.
         """
-        ids = self.latest().values_list("pk", flat=True)
+        ids = self.newest_first().values_list("pk", flat=True)
         if connection.features.supports_slicing_ordering_in_compound and section_ids:
             first, *rest = [ids.filter(section_id=pk)[:count] for pk in section_ids]
             return first.union(*rest, all=True)
@@ -102,13 +116,13 @@ class ArticleQuerySet(models.QuerySet):
         )
         return ranked.filter(rank__lte=count).values("pk")
 
-    def showing_photo(self, photo):
+    def showing_photo(self, photo: Photo) -> "ArticleQuerySet":
         """Articles showing ``photo``, as their lead or embedded in the body."""
         return self.filter(
             Q(lead_photo=photo) | Q(body__contains=f'data-photo="{photo.pk}"')
         ).distinct()
 
-    def related_to(self, article):
+    def related_to(self, article: "Article") -> "ArticleQuerySet":
         """Others sharing a tag or the section with ``article``; tags come from its prefetch."""
         tag_ids = [tag.pk for tag in article.tags.all()]
         # EXISTS, not a join: no DISTINCT over whole rows (bodies included), so the newest
@@ -133,7 +147,7 @@ class Article(models.Model):
         "articles.Section", on_delete=models.PROTECT, related_name="articles"
     )
     tags = models.ManyToManyField("articles.Tag", blank=True, related_name="articles")
-    authors = models.ManyToManyField(
+    authors: "models.ManyToManyField[Author, Byline]" = models.ManyToManyField(
         "articles.Author", through="Byline", related_name="articles", blank=True
     )
     status = models.CharField(
@@ -261,15 +275,15 @@ class Article(models.Model):
     def _record_moved_url(self):
         """Keep the URL readers may have seen answering with a 301 after a move.
 
-        A change of slug, section or date changes the URL; only an article that has been
-        public (published or taken down) has an old URL worth keeping.
+        A change of slug, section or date changes the URL; the old one is kept only if
+        readers could have seen the article there (see ``_was_public``).
         """
         before = getattr(self, "_loaded_path_parts", None)
         self._loaded_path_parts = now = self._path_parts()
         if before is None or now is None or before[:4] == now[:4]:
             return
         slug, section_id, published_at, created_at, status = before
-        if status not in (Status.PUBLISHED, Status.ARCHIVED) and not self.first_published_at:
+        if not self._was_public(status, published_at):
             return
         from .taxonomy import Section
 
@@ -287,12 +301,53 @@ class Article(models.Model):
         ArticleRedirect.objects.filter(old_path=new_path).delete()
         ArticleRedirect.objects.update_or_create(old_path=old_path, defaults={"article": self})
 
+    def _was_public(self, status: str, published_at: datetime | None) -> bool:
+        """Whether readers could have seen the article while it had ``status`` and
+        ``published_at``: it was live then, or it had gone live before (a story taken
+        down, or sent back to draft after publication). A draft or a story scheduled
+        but not yet live had no readers, so no address of it is worth keeping."""
+        now = timezone.now()
+        return (
+            status == Status.ARCHIVED
+            or (status == Status.PUBLISHED and published_at is not None and published_at <= now)
+            or (self.first_published_at is not None and self.first_published_at <= now)
+        )
+
+    @staticmethod
+    def keep_source_addresses(claims: dict[str, "Article"]) -> None:
+        """Make each address of ``claims`` (old path → article) answer with its article.
+
+        These are the addresses an import brings from the source's own site (a
+        WordPress permalink, ``?p=ID``): readers and search engines know them whatever
+        the article's state here, so they are all kept. An address another article had
+        passes to the one that claims it now. A fixed number of queries for any number
+        of addresses, plus one per article that takes over addresses.
+        """
+        if not claims:
+            return
+        existing = dict(
+            ArticleRedirect.objects.filter(old_path__in=list(claims)).values_list(
+                "old_path", "article_id"
+            )
+        )
+        moved: dict[Article, list[str]] = {}
+        for path, article_id in existing.items():
+            if article_id != claims[path].pk:
+                moved.setdefault(claims[path], []).append(path)
+        for article, paths in moved.items():
+            ArticleRedirect.objects.filter(old_path__in=paths).update(article=article)
+        ArticleRedirect.objects.bulk_create(
+            ArticleRedirect(old_path=path, article=article)
+            for path, article in claims.items()
+            if path not in existing
+        )
+
     def load_for_page(self):
         """Load what the article's page shows of it, one query per kind of thing.
 
         Corrections are rare: when ``for_page()`` found none, they are not asked for.
         """
-        lookups = [bylines_with_authors(), "tags"]
+        lookups: list[str | models.Prefetch] = [bylines_with_authors(), "tags"]
         if getattr(self, "has_corrections", True):
             lookups.append("corrections")
         models.prefetch_related_objects([self], *lookups)

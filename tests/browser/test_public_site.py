@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.static import serve
 from PIL import Image, ImageDraw
 
-from articles.importers.base import save_parsed
-from articles.importers.plaintext import read
+from articles.importers.formats.plaintext import read
+from articles.importers.writer import save_parsed
 from articles.models import Status
 from tests.conftest import SHARED
 from tests.factories import make_article, make_author, make_photo, make_section, make_tag

@@ -3,17 +3,21 @@
 Items are written in batches (``--batch-size`` per transaction), each item in a savepoint
 of its own: a bad item is reported (file, line, reason) and rolled back alone, and the
 run goes on. The exit status is non-zero when any item failed. Re-running is safe: the
-same source and external id updates the article instead of copying it.
+same source and external id updates the article instead of copying it. A backup made by
+``export_articles`` is not an import: ``restore_articles`` brings it back.
 """
 
 import sys
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importers import FORMATS, ParseError, detect_format
-from articles.importers.base import BATCH_SIZE, Batch
+from articles.backup import is_backup
+from articles.importers.formats import FORMATS, detect_format
+from articles.importers.parsed import ParseError
+from articles.importers.writer import BATCH_SIZE, Batch
 from articles.models import Status
 
 # Beside articles in a folder: their photos and notes, which are not items to import.
@@ -75,13 +79,18 @@ def location(named, path, line):
     return f"{named or path}" + (f":{line}" if line else "")
 
 
-def collect(paths, fmt):
-    files = []
+def collect(paths):
+    files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise CommandError(f"{path}: no such file or folder")
-        if path.is_dir() and not (fmt == "json" or (path / "manifest.json").is_file()):
+        if is_backup(path):
+            raise CommandError(
+                f"{path} is a backup made by export_articles, not articles to import; "
+                f"bring it back with: manage.py restore_articles {path}"
+            )
+        if path.is_dir():
             files.extend(
                 p
                 for p in sorted(path.rglob("*"))
@@ -95,7 +104,7 @@ def collect(paths, fmt):
 
 
 class Command(BaseCommand):
-    help = "Import articles (plain text, WordPress, NITF, NewsML-G2, ninjs, our JSON export)."
+    help = "Import articles (plain text, WordPress, NITF, NewsML-G2, ninjs)."
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
@@ -124,7 +133,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, **options):
-        files = collect(paths, options["format"])
+        files = collect(paths)
         report = self.report = Report(self.stdout, self.stderr)
         progress = self.progress = Progress(self.stderr, len(files))
         self.batch = Batch(
@@ -134,7 +143,7 @@ class Command(BaseCommand):
             size=options["batch_size"],
         )
         # Reports wait here until the items before them are written, so they come in order.
-        self.waiting = deque()
+        self.waiting: deque[tuple[str, Any]] = deque()
         reader_options = {
             "media_root": options["media_root"],
             "include_pages": options["include_pages"],
@@ -159,34 +168,19 @@ class Command(BaseCommand):
             fmt = options["format"] if options["format"] != "auto" else detect_format(path)
             items = FORMATS[fmt].read(path, **reader_options)
             for item in items:
-                self.import_item(item, path, options)
+                self.import_item(item, path)
         except ParseError as error:
             self.failed(location(error.path, path, error.line), error.reason)
         except (OSError, ValueError) as error:
             self.failed(str(path), str(error))
 
-    def import_item(self, item, path, options):
+    def import_item(self, item, path):
         self.progress.item()
         if isinstance(item, ParseError):
             self.failed(location(item.path, path, item.line), item.reason)
             return
-        where = location(item.origin, path, item.line)
-        if not hasattr(item, "save"):
-            self.waiting.append((where, item))
-            self.written(self.batch.add(item))
-            return
-        # Our own export restores itself (see importers/jsonfmt.py), after what came before.
-        self.written(self.batch.flush())
-        try:
-            outcome = item.save(
-                status=options["status"],
-                section=options["section"],
-                dry_run=options["dry_run"],
-            )
-        except Exception as error:  # one bad item must not stop the run; it is reported
-            outcome = error
-        self.waiting.append((where, item))
-        self.written([(item, outcome)])
+        self.waiting.append((location(item.origin, path, item.line), item))
+        self.written(self.batch.add(item))
 
     def failed(self, where, reason):
         self.waiting.append((where, reason))

@@ -9,10 +9,14 @@ article, an older one is ignored); pubStatus and embargoed as for every wire for
 Items that are not text (pictures, packages) are skipped.
 """
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from . import nitf, wire, xmlsafe
-from .base import ParsedArticle, ParseError
+from lxml import etree
+
+from .. import xmlsafe
+from ..parsed import ParsedArticle, ParseError
+from . import nitf, wire
 
 SOURCE = "newsml"
 MAX_BYTES = 50 * 1024 * 1024
@@ -20,13 +24,13 @@ NS = "{http://iptc.org/std/nar/2006-10-01/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def detect(head, path):
+def detect(head: bytes, path: Path) -> bool:
     return b"http://iptc.org/std/nar/2006-10-01/" in head and (
         b"<newsItem" in head or b"<newsMessage" in head or b"newsItem" in head
     )
 
 
-def read(path, **_options):
+def read(path: Path | str, **_options: object) -> Iterator[ParsedArticle | ParseError]:
     path = Path(path)
     if path.stat().st_size > MAX_BYTES:
         raise ParseError(f"the file is larger than {MAX_BYTES // 1048576} MB", path=path)
@@ -76,7 +80,7 @@ def _body(item):
     return ""
 
 
-def parse(item, *, path):
+def parse(item: etree._Element, *, path: Path) -> ParsedArticle:
     lang = item.get(XML_LANG) or ""
     meta = _find(item, "contentMeta")
     if meta is None:

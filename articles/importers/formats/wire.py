@@ -3,7 +3,7 @@
 An agency item says whether it may be used (pubstatus) and from when (embargo). The
 mapping is the same for every format: usable → published at the embargo or the item's
 first date (a future embargo makes the article scheduled); canceled or withheld → never
-public (archived when it had been published, otherwise a draft; see base._Writer).
+public (archived when it had been published, otherwise a draft; see writer.target_status).
 """
 
 import re
@@ -13,8 +13,7 @@ from html import escape
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ..models import Status
-from .base import ParsedAuthor
+from ..parsed import ARCHIVED, PUBLISHED, ParsedAuthor
 
 BYLINE_PREFIX_RE = re.compile(r"^\s*(?:by|par|von|por|di|av)\s+", re.I)
 BYLINE_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\bja\b|\bog\b|\by\b)\s*", re.I)
@@ -30,7 +29,7 @@ BASIC_ISO_RE = re.compile(
 WITHDRAWN = {"canceled", "cancelled", "withheld", "withdrawn", "killed"}
 
 
-def authors_from_byline(text):
+def authors_from_byline(text: str | None) -> list[ParsedAuthor]:
     """Names in a byline: "By A, B and C" → [A, B, C]; job titles and agencies dropped."""
     text = " ".join((text or "").split())
     text = BYLINE_PREFIX_RE.sub("", text)
@@ -45,7 +44,7 @@ def authors_from_byline(text):
     return [ParsedAuthor(name=n[:200]) for n in dict.fromkeys(names)]
 
 
-def parse_date(value):
+def parse_date(value: str | None) -> datetime | None:
     """An aware datetime from ISO 8601 in its extended or basic form; None if unreadable."""
     value = (value or "").strip()
     if not value:
@@ -69,29 +68,34 @@ def parse_date(value):
     return parsed
 
 
-def status_and_date(pubstatus, *, embargo=None, created=None):
+def status_and_date(
+    pubstatus: str | None,
+    *,
+    embargo: datetime | None = None,
+    created: datetime | None = None,
+) -> tuple[str, datetime | None, list[str]]:
     """The workflow status and publication date an agency item asks for."""
     code = (pubstatus or "usable").lower().rpartition(":")[2]
     if code in WITHDRAWN:
-        return Status.ARCHIVED, created, [f"pubstatus {code}: never public"]
+        return ARCHIVED, created, [f"pubstatus {code}: never public"]
     notes = []
     if embargo and embargo > timezone.now():
         notes.append(f"embargoed until {embargo.isoformat()}: scheduled")
-    return Status.PUBLISHED, embargo or created, notes
+    return PUBLISHED, embargo or created, notes
 
 
-def paragraphs(text):
+def paragraphs(text: str | None) -> str:
     """Plain text to HTML paragraphs: blank lines separate them."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
     return "\n".join(f"<p>{escape(' '.join(b.split()), quote=False)}</p>" for b in blocks)
 
 
-def clean_text(value):
+def clean_text(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def version_number(value):
+def version_number(value: object) -> int:
     """An item version as a stored integer (0 when absent or not a number)."""
     try:
         number = int(str(value).strip())

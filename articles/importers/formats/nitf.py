@@ -10,23 +10,25 @@ name; pubstatus ← docdata management-status; embargo ← date.release.
 
 import copy
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
 
-from . import wire, xmlsafe
-from .base import ParsedArticle, ParseError
+from .. import xmlsafe
+from ..parsed import ParsedArticle, ParseError
+from . import wire
 
 SOURCE = "nitf"
 MAX_BYTES = 20 * 1024 * 1024
 RENAMED = {"hl2": "h2", "hl3": "h3", "bq": "blockquote", "block": None, "media": False}
 
 
-def detect(head, path):
+def detect(head: bytes, path: Path) -> bool:
     return b"<nitf" in head
 
 
-def read(path, **_options):
+def read(path: Path | str, **_options: object) -> Iterator[ParsedArticle | ParseError]:
     path = Path(path)
     if path.stat().st_size > MAX_BYTES:
         raise ParseError(f"the file is larger than {MAX_BYTES // 1048576} MB", path=path)
@@ -46,7 +48,7 @@ def _attr(root, xpath):
     return str(found[0]).strip() if found else ""
 
 
-def body_html(content):
+def body_html(content: etree._Element | None) -> str:
     """The HTML of a body.content element: NITF's own tags mapped to ours, media dropped."""
     if content is None:
         return ""
@@ -115,7 +117,7 @@ def _tags(root):
     return tags
 
 
-def parse(root, *, path):
+def parse(root: etree._Element, *, path: Path) -> ParsedArticle:
     headline = wire.clean_text(xmlsafe.text(_first(root, "body/body.head/hedline/hl1")))
     headline = headline or wire.clean_text(xmlsafe.text(_first(root, "head/title")))
     if not headline:

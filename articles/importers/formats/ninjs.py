@@ -9,23 +9,25 @@ bodies); tags ← subject names and keywords; external id ← guid, else uri.
 """
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from ..parsed import ParsedArticle, ParsedAuthor, ParsedPhoto, ParseError
 from . import wire
-from .base import ParsedArticle, ParsedAuthor, ParsedPhoto, ParseError
 
 SOURCE = "ninjs"
 MAX_BYTES = 50 * 1024 * 1024
 
 
-def detect(head, path):
+def detect(head: bytes, path: Path) -> bool:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     return text[:1] in (b"{", b"[") and any(
         key in head for key in (b'"headline', b'"versioncreated"', b'"uri"', b'"guid"')
     )
 
 
-def read(path, **_options):
+def read(path: Path | str, **_options: object) -> Iterator[ParsedArticle | ParseError]:
     path = Path(path)
     if path.stat().st_size > MAX_BYTES:
         raise ParseError(f"the file is larger than {MAX_BYTES // 1048576} MB", path=path)
@@ -105,7 +107,7 @@ def _lead_photo(item):
     if not isinstance(media, dict) or media.get("type", "picture") != "picture":
         return None
     renditions = media.get("renditions") or {}
-    original = renditions.get("original") or next(iter(renditions.values()), {})
+    original: dict[str, Any] = renditions.get("original") or next(iter(renditions.values()), {})
     return ParsedPhoto(
         caption=str(media.get("description_text") or media.get("headline") or ""),
         credit_line=str(media.get("byline") or media.get("copyrightholder") or "")[:500],
@@ -117,7 +119,7 @@ def _lead_photo(item):
     )
 
 
-def parse(item, *, path):
+def parse(item: dict[str, Any], *, path: Path) -> ParsedArticle:
     headline = wire.clean_text(str(item.get("headline") or _first_value(item.get("headlines"))))
     if not headline:
         raise ParseError("the item has no headline", path=path)

@@ -18,13 +18,14 @@ attached; without them the photos are created pending, with caption and credit.
 """
 
 import re
+from collections.abc import Iterator
 from datetime import datetime, time
 from html import escape
 from pathlib import Path
 
 from django.utils import timezone
 
-from .base import ParsedArticle, ParsedAuthor, ParsedPhoto, ParseError
+from ..parsed import ParsedArticle, ParsedAuthor, ParsedPhoto, ParseError
 
 SOURCE = "text"
 DATE_RE = re.compile(r"^Written on\s+(\d{1,2})/(\d{1,2})/(\d{4})\s*$", re.IGNORECASE)
@@ -39,7 +40,7 @@ MAX_BYTES = 2 * 1024 * 1024
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
-def decode(data, *, path=""):
+def decode(data: bytes, *, path: Path | str = "") -> str:
     """UTF-8 (a BOM is dropped), else cp1252; refuse what is plainly not text."""
     if b"\x00" in data[:8192]:
         raise ParseError("this is a binary file, not a plain-text article", path=path)
@@ -58,7 +59,8 @@ def decode(data, *, path=""):
 
 def _blocks(text):
     """Yield (line number, [lines]) for each run of non-blank lines."""
-    block, start = [], None
+    block: list[str] = []
+    start = 0
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if line:
@@ -134,7 +136,7 @@ def _is_subhead(lines):
     return len(lines) == 1 and len(line) <= SUBHEAD_MAX and not line.endswith(CLOSING_PUNCTUATION)
 
 
-def parse_text(text, *, name, path=""):
+def parse_text(text: str, *, name: str, path: Path | str = "") -> ParsedArticle:
     """Parse one article's text into a ParsedArticle; ``name`` is its idempotency key."""
     blocks = list(_blocks(text))
     headline, published, names, byline_line = _header(blocks, path)
@@ -170,7 +172,7 @@ def parse_text(text, *, name, path=""):
     return parsed
 
 
-def photo_files(path):
+def photo_files(path: Path | str) -> list[Path]:
     """Image files beside ``path``: NAME.ext, then NAME-1.ext, NAME-2.ext, ... in order."""
     path = Path(path)
     found = []
@@ -191,11 +193,11 @@ def photo_files(path):
     return found
 
 
-def detect(head, path):
+def detect(head: bytes, path: Path) -> bool:
     return Path(path).suffix.lower() in (".txt", ".text", "")
 
 
-def read(path, **options):
+def read(path: Path | str, **_options: object) -> Iterator[ParsedArticle | ParseError]:
     """Yield the one article in the text file at ``path``, with photo files attached."""
     path = Path(path)
     size = path.stat().st_size
@@ -206,7 +208,6 @@ def read(path, **options):
             path=path,
         )
     parsed = parse_text(decode(path.read_bytes(), path=path), name=path.stem, path=path)
-    photos = [p for p in [parsed.lead_photo, *parsed.photos] if p]
-    for photo, file in zip(photos, photo_files(path), strict=False):
+    for photo, file in zip(parsed.all_photos(), photo_files(path), strict=False):
         photo.file_path = file
     yield parsed

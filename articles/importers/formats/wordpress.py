@@ -11,31 +11,41 @@ future → published at its future date (scheduled), draft → draft, pending �
 private → draft (a private post must not become public; the item's notes say so). The
 first category is the section, further categories and the tags become tags.
 ``[caption]`` shortcodes and inline images become photo embeds; other shortcodes are
-removed and named in the notes. Paths the post had on WordPress become redirects.
+removed and named in the notes. Addresses the post had on WordPress (permalink, GUID,
+``?p=ID``) become the article's ``old_paths``.
 """
 
 import hashlib
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from html import escape, unescape
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.utils import timezone
 
-from ..models import Status
-from . import xmlsafe
-from .base import ParsedArticle, ParsedAuthor, ParsedPhoto, ParseError
+from .. import xmlsafe
+from ..parsed import (
+    DRAFT,
+    PUBLISHED,
+    REVIEW,
+    ParsedArticle,
+    ParsedAuthor,
+    ParsedPhoto,
+    ParseError,
+)
 
 SOURCE = "wordpress"
 VERSION_RE = re.compile(r"^1\.[0-9]+$")
 STATUSES = {
-    "publish": Status.PUBLISHED,
-    "future": Status.PUBLISHED,
-    "draft": Status.DRAFT,
-    "pending": Status.REVIEW,
-    "private": Status.DRAFT,
+    "publish": PUBLISHED,
+    "future": PUBLISHED,
+    "draft": DRAFT,
+    "pending": REVIEW,
+    "private": DRAFT,
 }
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 HEADLINE_MAX = 300
@@ -90,14 +100,20 @@ ATTACHMENT_ID_RE = re.compile(r"attachment_(\d+)")
 TAG_RE = re.compile(r"<[^>]+>")
 
 
-def detect(head, path):
+def detect(head: bytes, path: Path) -> bool:
     return b"<rss" in head and b"wordpress.org/export/" in head
 
 
-def read(path, *, media_root="", include_pages=False, **_options):
+def read(
+    path: Path | str,
+    *,
+    media_root: Path | str = "",
+    include_pages: bool = False,
+    **_options: object,
+) -> Iterator[ParsedArticle | ParseError]:
     path = Path(path)
     site = _check_and_gather(path)
-    media_root = Path(media_root) if media_root else None
+    uploads = Path(media_root) if media_root else None
     with open(path, "rb") as fh:
         for _event, element in xmlsafe.iterparse(fh, path=path):
             if xmlsafe.local(element.tag) != "item":
@@ -113,7 +129,7 @@ def read(path, *, media_root="", include_pages=False, **_options):
             ):
                 continue
             try:
-                yield _article(item, site, media_root=media_root, path=path, line=line)
+                yield _article(item, site, media_root=uploads, path=path, line=line)
             except (ValueError, KeyError) as error:
                 yield ParseError(f"post {item['post_id']}: {error}", path=path, line=line)
 
@@ -196,7 +212,7 @@ def _release(element):
 
 def _fields(item):
     """The parts of an <item> the importer uses, as plain strings."""
-    out = {
+    out: dict[str, Any] = {
         "title": "",
         "link": "",
         "pubDate": "",
@@ -396,7 +412,7 @@ def _strip_shortcodes(html):
     return "".join(out), removed
 
 
-def autop(html):
+def autop(html: str) -> str:
     """WordPress's paragraphing: blank-line separated text becomes <p>, lone newlines <br>.
 
     Blocks that already start with a block element are left as they are, and <pre>
@@ -432,7 +448,7 @@ def _article(item, site, *, media_root, path, line):
     if len(headline) > HEADLINE_MAX:
         notes.append(f"headline cut to {HEADLINE_MAX} characters")
         headline = headline[:HEADLINE_MAX]
-    status = STATUSES.get(item["status"], Status.DRAFT)
+    status = STATUSES.get(item["status"], DRAFT)
     if item["status"] == "private":
         notes.append("private on WordPress: imported as a draft, not public")
     elif item["status"] not in STATUSES:
@@ -473,7 +489,10 @@ def _article(item, site, *, media_root, path, line):
 
     old_paths = []
     base = site.base_url
-    for candidate in (item["link"], f"{base}/?p={post_id}"):
+    # The permalink, the GUID (WordPress makes it the first address a post had) and the
+    # short link all reached the post on the old site.
+    guid = item["guid"] if item["guid"].startswith(("http://", "https://")) else ""
+    for candidate in (item["link"], guid, f"{base}/?p={post_id}"):
         split = urlsplit(candidate)
         old = split.path + (f"?{split.query}" if split.query else "")
         if old and old != "/" and old not in old_paths and len(old) <= REDIRECT_MAX:
