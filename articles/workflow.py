@@ -6,11 +6,17 @@ with a conditional update so two concurrent clicks cannot both win, and appends 
 audit row. Side effects (e-mail) run after commit from ``AFTER_TRANSITION``.
 
 Content edits have their own guard, :func:`claim_edit`: the optimistic version lock that
-refuses a save based on a version someone else has since replaced.
+refuses a save based on a version someone else has since replaced. What an edit changes
+of the dates readers see (the publication date, the "updated" date) is audited by
+:func:`record_edit`. This module is the one place that writes audit rows.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -22,6 +28,9 @@ from .models import Article, AuditEntry, Status
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
+# Whom an action is taken for: a user, an anonymous request, or no one (the system).
+Actor = User | AnonymousUser | None
+
 
 class TransitionError(Exception):
     """The article is not in a state that allows this transition (any more)."""
@@ -31,12 +40,15 @@ class TransitionError(Exception):
 class Transition:
     name: str
     label: str
-    sources: tuple
+    sources: tuple[str, ...]
     target: str
     # None means: the article's own writers may make it, as well as editors.
     permission: str | None
     needs_comment: bool = False
 
+
+# A side effect of a transition (see AFTER_TRANSITION).
+AfterTransition = Callable[[Article, Transition, Actor, str], None]
 
 TRANSITIONS = {
     t.name: t
@@ -71,11 +83,11 @@ TRANSITIONS = {
 }
 
 
-def is_editor(user):
+def is_editor(user: Actor) -> bool:
     return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
 
 
-def is_own_article(user, article):
+def is_own_article(user: Actor, article: Article) -> bool:
     """A writer's own article: they created it or are credited on its byline."""
     if not (user and user.is_authenticated) or article.pk is None:
         return False
@@ -84,7 +96,7 @@ def is_own_article(user, article):
     return article.bylines.filter(author__user=user).exists()
 
 
-def may(user, article, name):
+def may(user: Actor, article: Article, name: str) -> bool:
     """Whether ``user`` may make transition ``name`` on ``article`` now."""
     t = TRANSITIONS[name]
     if article.status not in t.sources:
@@ -96,11 +108,11 @@ def may(user, article, name):
     return user.has_perm(t.permission)
 
 
-def available(user, article):
+def available(user: Actor, article: Article) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if may(user, article, t.name)]
 
 
-def may_edit(user, article):
+def may_edit(user: Actor, article: Article) -> bool:
     """Whether ``user`` may change ``article``'s content now.
 
     Editors may change any article. A writer may change only drafts they created or are
@@ -116,7 +128,7 @@ def may_edit(user, article):
 class StaleEdit(Exception):
     """Someone saved the article after this edit began; saving would overwrite their work."""
 
-    def __init__(self, current):
+    def __init__(self, current: Article) -> None:
         self.current = current
         user = current.last_saved_by
         self.who = (user.get_full_name() or user.get_username()) if user else "someone"
@@ -126,7 +138,7 @@ class StaleEdit(Exception):
         )
 
 
-def claim_edit(article, *, expected_version, by):
+def claim_edit(article: Article, *, expected_version: int, by: Actor) -> Article:
     """Take the next version of ``article`` for a save based on ``expected_version``.
 
     The version is compared and bumped in one conditional UPDATE, so of two saves based
@@ -146,7 +158,15 @@ def claim_edit(article, *, expected_version, by):
     return article
 
 
-def transition(article, name, *, by, comment="", at=None, system=False):
+def transition(
+    article: Article,
+    name: str,
+    *,
+    by: Actor,
+    comment: str = "",
+    at: datetime | None = None,
+    system: bool = False,
+) -> Article:
     """Move ``article`` along transition ``name`` on behalf of ``by``.
 
     ``at`` schedules a publish for a chosen time. ``system=True`` is for operators'
@@ -166,7 +186,7 @@ def transition(article, name, *, by, comment="", at=None, system=False):
         raise ValueError(f"{t.label} needs a comment saying why.")
 
     now = timezone.now()
-    values = {
+    values: dict[str, Any] = {
         "status": t.target,
         "version": F("version") + 1,
         "updated_at": now,
@@ -205,11 +225,15 @@ def transition(article, name, *, by, comment="", at=None, system=False):
             ]
         )
         for hook in AFTER_TRANSITION:
-            transaction.on_commit(lambda hook=hook: hook(article, t, by, comment))
+
+            def after_commit(hook: AfterTransition = hook) -> None:
+                hook(article, t, by, comment)
+
+            transaction.on_commit(after_commit)
     return article
 
 
-def record(article, action, *, by, comment=""):
+def record(article: Article, action: str, *, by: Actor, comment: str = "") -> AuditEntry:
     """Append an audit row for a publish-relevant change that is not a status transition
     (a substantive update, a new publication date)."""
     return AuditEntry.objects.create(
@@ -223,14 +247,43 @@ def record(article, action, *, by, comment=""):
     )
 
 
+def record_edit(
+    article: Article, *, by: Actor, previous: Mapping[str, Any], substantive: bool = False
+) -> list[AuditEntry]:
+    """Apply and audit what a content edit changes of the dates readers see.
+
+    ``previous`` maps each field the edit changed to its value before the edit, so a
+    moved publication date is ``"published_at" in previous``; ``substantive`` is the
+    editor's "substantive update" tick, which stamps ``substantive_update_at`` (on the
+    instance: call this before saving ``article``, in the same transaction). Only
+    editors change these dates, and only on a published article does "updated" mean
+    anything; any other edit is left alone. Returns the audit rows written.
+    """
+    if not (is_editor(by) and article.status == Status.PUBLISHED):
+        return []
+    entries = []
+    if "published_at" in previous:
+        old = previous["published_at"]
+        comment = (
+            f"Publication date {old:%Y-%m-%d %H:%M} → {article.published_at:%Y-%m-%d %H:%M}"
+            if old
+            else ""
+        )
+        entries.append(record(article, "date_change", by=by, comment=comment))
+    if substantive:
+        article.substantive_update_at = timezone.now()
+        entries.append(record(article, "substantive_update", by=by))
+    return entries
+
+
 # Side effects (notifications, cache purges), each called with (article, transition, by,
 # comment) once the transition has committed.
-AFTER_TRANSITION = [notifications.after_transition]
+AFTER_TRANSITION: list[AfterTransition] = [notifications.after_transition]
 
 
-def route(source, target):
+def route(source: str, target: str) -> list[str]:
     """The shortest list of transition names leading from status ``source`` to ``target``."""
-    paths = {source: []}
+    paths: dict[str, list[str]] = {source: []}
     frontier = [source]
     while frontier and target not in paths:
         state = frontier.pop(0)
@@ -243,7 +296,14 @@ def route(source, target):
     return paths[target]
 
 
-def move_to(article, status, *, by=None, at=None, comment="Status set by import"):
+def move_to(
+    article: Article,
+    status: str,
+    *,
+    by: Actor = None,
+    at: datetime | None = None,
+    comment: str = "Status set by import",
+) -> Article:
     """Walk ``article`` to ``status`` one audited step at a time (operators' commands)."""
     for name in route(article.status, status):
         transition(
