@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import make_author, make_user
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Chromium as root in a sandbox-less container, with no calls out to Google's services.
 CHROMIUM_ARGS = [
@@ -13,13 +15,19 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+# Set in CI, where a missing ../shared must fail the run rather than pass it with skips.
+REQUIRE_SHARED = "NEWSROOM_REQUIRE_SHARED"
 
 
 def shared_file(relative):
-    """A file from ../shared, or a skip saying what is missing."""
+    """A file from ../shared; without it, a skip saying what is missing (a failure when
+    NEWSROOM_REQUIRE_SHARED=1)."""
     path = SHARED / relative
     if not path.exists():
-        pytest.skip(f"../shared/{relative} is not beside the checkout")
+        message = f"../shared/{relative} is not beside the checkout"
+        if os.environ.get(REQUIRE_SHARED) == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
     return path
 
 
@@ -55,6 +63,45 @@ def _fresh_cache():
 
 def on_postgres():
     return os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+
+
+def pytest_collection_modifyitems(config, items):
+    # What the ``postgres`` marker promises; CI runs the suite on PostgreSQL as well.
+    if on_postgres():
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
+# People. The groups come from the roles migration (or make_roles() in transactional tests).
+
+
+@pytest.fixture
+def writer():
+    """Wanda Writer ("wanda"), in the Writer group, with an author profile of that name."""
+    user = make_user("wanda", role="Writer", first_name="Wanda", last_name="Writer")
+    make_author(name="Wanda Writer", user=user)
+    return user
+
+
+@pytest.fixture
+def editor():
+    """Ed Editor ("ed"), in the Editor group."""
+    return make_user("ed", role="Editor", first_name="Ed", last_name="Editor")
+
+
+@pytest.fixture
+def writer_client(client, writer):
+    client.force_login(writer)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture(scope="module")

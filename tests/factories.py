@@ -1,17 +1,26 @@
-"""Plain factory functions: make_x(**overrides) returns a saved object."""
+"""Plain functions the tests share: make_x(**overrides) returns a saved object, and
+helpers that act on the admin as a browser would (``change_url``, ``form_data``)."""
 
 import itertools
+import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from io import BytesIO
+from pathlib import Path
 
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import CheckboxInput, ModelMultipleChoiceField, MultiWidget
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Author, Byline, Section, Status, Tag
 from photos.models import Photo
 
+ROOT = Path(__file__).resolve().parent.parent
 _seq = itertools.count(1)
 
 
@@ -99,3 +108,100 @@ def make_roles():
     from django.apps import apps
 
     import_module("articles.migrations.0002_roles").create_roles(apps, None)
+
+
+# The admin, as a browser sees it.
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def _value(widget, value):
+    if isinstance(widget, MultiWidget):
+        if isinstance(value, list):  # a bound form gives back what was posted
+            return value
+        parts = widget.decompress(value) if value else [None] * len(widget.widgets)
+        return [_value(w, v) for w, v in zip(widget.widgets, parts, strict=True)]
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()
+    return value
+
+
+def _fields(form, data):
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        value = _value(field.widget, form[name].value())
+        if isinstance(field.widget, CheckboxInput):
+            if value:
+                data[key] = "on"
+        elif isinstance(field, ModelMultipleChoiceField):
+            data[key] = [getattr(v, "pk", v) for v in value or []]
+        elif isinstance(field.widget, MultiWidget):
+            for i, part in enumerate(value):
+                data[f"{key}_{i}"] = part
+        else:
+            data[key] = value
+
+
+def form_data(response, **changes):
+    """What the browser would post back from the admin form in ``response``."""
+    data = {}
+    _fields(response.context["adminform"].form, data)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        _fields(formset.management_form, data)
+        for form in formset.forms:
+            _fields(form, data)
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def post_change(client, article, **changes):
+    """Open the article's change form and save it with ``changes``, as an editor would."""
+    page = client.get(change_url(article))
+    assert page.status_code == 200
+    return client.post(change_url(article), form_data(page, **changes))
+
+
+def upload_photo(client, name, content, **fields):
+    """Post ``content`` as file ``name`` to the photo library's add form, the rest left empty."""
+    data = {
+        "image": SimpleUploadedFile(name, content),
+        "title": "",
+        "alt_text": "",
+        "caption": "",
+        "credit_line": "",
+        "copyright_notice": "",
+        "usage_terms": "",
+        "source_url": "",
+        "credits-TOTAL_FORMS": "0",
+        "credits-INITIAL_FORMS": "0",
+        "credits-MIN_NUM_FORMS": "0",
+        "credits-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
+    return client.post(reverse("admin:photos_photo_add"), data)
+
+
+# Settings are read once per process: what depends on them at start-up runs in a new one.
+
+
+def run_django_script(script, *args, without=(), **env):
+    """Run ``script`` in a fresh Python process with newsroom's settings, in this process's
+    environment less the variables named in ``without``, plus ``env``. Returns the JSON it
+    printed last."""
+    environ = {k: v for k, v in os.environ.items() if k not in without}
+    environ.update({"DJANGO_SETTINGS_MODULE": "newsroom.settings", **env})
+    result = subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])

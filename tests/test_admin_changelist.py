@@ -11,23 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Byline, Status
-from tests.factories import make_article, make_author, make_section, make_user
+from tests.factories import make_article, make_author, make_roles, make_section, make_user
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("admin:articles_article_changelist")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-@pytest.fixture
-def editor():
-    return make_user("eddie", role="Editor")
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def listed(client, **params):
@@ -118,15 +107,12 @@ def test_my_articles_are_those_created_or_credited(editor_client, editor):
     assert set(listed(editor_client, mine="yes")) == {created, credited}
 
 
-def test_writer_still_sees_only_own_articles(client):
-    writer = make_user("wanda", role="Writer")
-    profile = make_author(user=writer)
+def test_writer_still_sees_only_own_articles(writer_client, writer):
     created = make_article(status=Status.DRAFT, created_by=writer)
-    credited = make_article(status=Status.DRAFT, authors=[profile])
+    credited = make_article(status=Status.DRAFT, authors=[writer.author_profile])
     make_article(status=Status.DRAFT)
-    client.force_login(writer)
-    assert set(listed(client)) == {created, credited}
-    assert set(listed(client, q=credited.headline)) == {credited}
+    assert set(listed(writer_client)) == {created, credited}
+    assert set(listed(writer_client, q=credited.headline)) == {credited}
 
 
 # Search.
@@ -339,8 +325,6 @@ def test_query_count_does_not_grow_with_articles_and_authors(
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_editor_types_an_author_name_to_filter_the_list(browser, live_server):
-    from tests.factories import make_roles
-
     make_roles()
     make_user("eddie", role="Editor")
     castro = make_author(name="Carmen Castro")

@@ -4,13 +4,20 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
-from django.forms import CheckboxInput, ModelMultipleChoiceField, MultiWidget
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, AuditEntry, Status
-from tests.factories import make_article, make_author, make_section, make_user
+from tests.factories import (
+    change_url,
+    form_data,
+    make_article,
+    make_author,
+    make_section,
+    make_user,
+    post_change,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,78 +25,14 @@ LIST = reverse("admin:articles_article_changelist")
 ADD = reverse("admin:articles_article_add")
 
 
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def _value(widget, value):
-    if isinstance(widget, MultiWidget):
-        if isinstance(value, list):  # a bound form gives back what was posted
-            return value
-        parts = widget.decompress(value) if value else [None] * len(widget.widgets)
-        return [_value(w, v) for w, v in zip(widget.widgets, parts, strict=True)]
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat") and not isinstance(value, str):
-        return value.isoformat()
-    return value
-
-
-def _fields(form, data):
-    for name, field in form.fields.items():
-        key = form.add_prefix(name)
-        value = _value(field.widget, form[name].value())
-        if isinstance(field.widget, CheckboxInput):
-            if value:
-                data[key] = "on"
-        elif isinstance(field, ModelMultipleChoiceField):
-            data[key] = [getattr(v, "pk", v) for v in value or []]
-        elif isinstance(field.widget, MultiWidget):
-            for i, part in enumerate(value):
-                data[f"{key}_{i}"] = part
-        else:
-            data[key] = value
-
-
-def form_data(response, **changes):
-    """What the browser would post back from the admin form in ``response``."""
-    data = {}
-    _fields(response.context["adminform"].form, data)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        _fields(formset.management_form, data)
-        for form in formset.forms:
-            _fields(form, data)
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
-
-
 def messages_of(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def writer():
-    user = make_user("wanda", role="Writer", first_name="Wanda", last_name="Writer")
-    make_author(name="Wanda Writer", user=user)
-    return user
-
-
-@pytest.fixture
-def editor():
-    return make_user("ed", role="Editor", first_name="Ed", last_name="Editor")
 
 
 def own_draft(writer, **fields):
     return make_article(
         status=Status.DRAFT, created_by=writer, authors=[writer.author_profile], **fields
     )
-
-
-def post_change(client, article, **changes):
-    page = client.get(change_url(article))
-    assert page.status_code == 200
-    return client.post(change_url(article), form_data(page, **changes))
 
 
 # Writers.

@@ -86,13 +86,6 @@ def test_scheduled_article_is_hidden_until_its_time(client):
     assert client.get(article.get_absolute_url()).status_code == 200
 
 
-def test_taken_down_article_answers_410_with_a_notice(client):
-    article = make_article(status=Status.ARCHIVED)
-    response = client.get(article.get_absolute_url())
-    assert response.status_code == 410
-    assert "removed" in response.content.decode()
-
-
 def test_wrong_date_or_section_in_url_redirects_to_the_canonical_url(client):
     article = make_article()
     url = article.get_absolute_url().replace(f"/{article.section.slug}/", "/elsewhere/")

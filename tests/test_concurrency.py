@@ -14,18 +14,10 @@ from django.db import connection, connections, transaction
 
 from articles import workflow
 from articles.models import Article, AuditEntry, Status
-from tests.conftest import on_postgres
-from tests.factories import make_article, make_roles, make_user
+from tests.factories import change_url, form_data, make_article, make_roles, make_user
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        not on_postgres(),
-        reason="needs PostgreSQL (set DATABASE_URL): "
-        "SQLite allows one writer at a time, so no race can happen",
-    ),
-]
+# SQLite allows one writer at a time, so no race can happen there.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +99,6 @@ def test_save_that_loses_the_race_after_the_form_check_is_refused_with_input_kep
     saves right after it passes: the window a real second request could hit.
     """
     from articles.forms import ArticleAdminForm
-    from tests.test_admin_workflow import change_url, form_data
 
     article = make_article(status=Status.PUBLISHED, headline="Original")
     editor = make_user("ed", role="Editor")

@@ -6,8 +6,6 @@ import logging
 import os
 import re
 import runpy
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,8 +26,7 @@ from django_prose_editor.widgets import prose_editor_admin_media
 
 from newsroom.errors import server_error
 from newsroom.middleware import AdminMediaNonceMiddleware
-from tests.conftest import on_postgres
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_user, run_django_script
 
 pytestmark = pytest.mark.django_db
 
@@ -81,28 +78,16 @@ print(json.dumps(found))
 
 
 def test_site_answers_503_not_500_while_the_database_is_unreachable():
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "outage-test-secret-key-long-enough-to-be-realistic-123456",
-            "DJANGO_ALLOWED_HOSTS": "testserver",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere",
-            "DATABASE_POOL_TIMEOUT": "1",
-        }
+    found = run_django_script(
+        OUTAGE_SCRIPT,
+        without=("DATABASE_URL", "CACHE_URL"),
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="outage-test-secret-key-long-enough-to-be-realistic-123456",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere",
+        DATABASE_POOL_TIMEOUT="1",
     )
-    result = subprocess.run(
-        [sys.executable, "-c", OUTAGE_SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["/healthz"]["status"] == 503
     assert json.loads(found["/healthz"]["body"])["status"] == "unavailable"
     for path in ("/", "/admin/login/"):
@@ -146,29 +131,14 @@ print(json.dumps(found))
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not on_postgres(), reason="needs PostgreSQL (set DATABASE_URL)")
 def test_pool_replaces_connections_the_server_has_cut():
     url = os.environ["DATABASE_URL"]
-    env = {k: v for k, v in os.environ.items() if k not in ("CACHE_URL",)}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-            "DATABASE_URL": url
-            + ("&" if "?" in url else "?")
-            + "application_name=newsroom-pool-test",
-            "ADMIN_DSN": url.replace("postgres://", "postgresql://", 1).split("?")[0],
-        }
+    found = run_django_script(
+        KILLED_CONNECTIONS_SCRIPT,
+        without=("CACHE_URL",),
+        DATABASE_URL=url + ("&" if "?" in url else "?") + "application_name=newsroom-pool-test",
+        ADMIN_DSN=url.replace("postgres://", "postgresql://", 1).split("?")[0],
     )
-    result = subprocess.run(
-        [sys.executable, "-c", KILLED_CONNECTIONS_SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["before"] == 200
     assert found["killed"] >= 1
     # Without the pool's check on checkout the first of these would meet the dead

@@ -135,5 +135,6 @@ def test_gone_page_names_the_take_down_without_the_story(client):
     response = client.get(article.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 410
-    assert "taken down" in html and "Withdrawn claim" not in html
+    assert "This story has been removed" in html and "taken down" in html
+    assert "Withdrawn claim" not in html
     assert '<meta name="robots" content="noindex">' in html

@@ -10,7 +10,7 @@ from articles import richtext
 from articles.importers.parsed import ParsedArticle, ParsedAuthor, ParsedPhoto
 from articles.importers.writer import save_parsed
 from articles.models import Article, Status
-from tests.test_admin_workflow import form_data
+from tests.factories import form_data
 
 from .factories import make_article, make_photo
 

@@ -1,18 +1,11 @@
 """The replica router: public reads to the replica; writes and everything else to default."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from django.test import RequestFactory
 
 from articles.models import Article
 from newsroom.middleware import ReplicaReadsMiddleware
 from newsroom.routers import ReplicaRouter, replica_reads
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.factories import run_django_script
 
 
 class SeparateReplicaRouter(ReplicaRouter):
@@ -104,28 +97,14 @@ print(json.dumps({
 
 
 def run_replica_script(primary_db, replica_db):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "DATABASE_REPLICA_URL", "CACHE_URL")
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-            "DATABASE_URL": f"sqlite:///{primary_db}",
-            "DATABASE_REPLICA_URL": f"sqlite:///{replica_db}",
-        }
+    return run_django_script(
+        REPLICA_SCRIPT,
+        primary_db,
+        replica_db,
+        without=("DATABASE_URL", "DATABASE_REPLICA_URL", "CACHE_URL"),
+        DATABASE_URL=f"sqlite:///{primary_db}",
+        DATABASE_REPLICA_URL=f"sqlite:///{replica_db}",
     )
-    result = subprocess.run(
-        [sys.executable, "-c", REPLICA_SCRIPT, str(primary_db), str(replica_db)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_public_reads_see_the_replica_and_everything_else_the_primary(tmp_path):

@@ -10,13 +10,14 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from defusedxml.ElementTree import fromstring as parse_xml
+from xml.etree.ElementTree import fromstring as parse_xml  # our own output, not outside XML
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from articles.models import Article, ArticleRedirect, Correction, Section, Status
 from tests.factories import (
+    form_data,
     make_article,
     make_author,
     make_photo,
@@ -24,7 +25,6 @@ from tests.factories import (
     make_tag,
     make_user,
 )
-from tests.test_admin_workflow import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -205,12 +205,10 @@ def test_payload_in_a_saved_name_is_escaped_in_the_admin_message(client):
     assert_no_raw_payload(response.content.decode(), "admin message page")
 
 
-def test_payload_headlines_are_escaped_in_bulk_action_messages(client):
-    editor = make_user("ed", role="Editor")
+def test_payload_headlines_are_escaped_in_bulk_action_messages(editor_client):
     ready = make_article(status=Status.REVIEW, headline=f"Ready {BREAKOUT}")
     draft = make_article(status=Status.DRAFT, headline=f"Draft {SCRIPT_CLOSE}")
-    client.force_login(editor)
-    response = client.post(
+    response = editor_client.post(
         reverse("admin:articles_article_changelist"),
         {"action": "publish_selected", "_selected_action": [ready.pk, draft.pk]},
         follow=True,
@@ -320,13 +318,6 @@ def test_already_logged_in_admin_login_ignores_off_site_next(client):
 
 
 # --- mass assignment (beyond tests/test_admin_workflow.py) ----------------------------
-
-
-@pytest.fixture
-def writer():
-    user = make_user("wanda", role="Writer")
-    make_author(name="Wanda Writer", user=user)
-    return user
 
 
 def test_writer_cannot_make_themselves_superuser_or_edit_users(client, writer):

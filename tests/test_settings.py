@@ -39,7 +39,14 @@ CONFIG_VARS = (
 def child_env(**overrides):
     env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
     # Explicitly empty, so a DJANGO_SECRET_KEY in a local .env cannot leak in.
-    env.update({"DJANGO_SECRET_KEY": "", "DJANGO_SETTINGS_MODULE": "newsroom.settings"})
+    # Debug mode unless a test says otherwise: most cases are about one other variable.
+    env.update(
+        {
+            "DJANGO_SECRET_KEY": "",
+            "DJANGO_DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        }
+    )
     env.update(overrides)
     return env
 

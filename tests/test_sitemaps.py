@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from xml.etree import ElementTree
 
@@ -5,7 +6,7 @@ import pytest
 import xmlschema
 from django.utils import timezone
 
-from tests.conftest import shared_file
+from tests.conftest import REQUIRE_SHARED, shared_file
 from tests.factories import make_article, make_author, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +117,26 @@ def test_robots_txt_points_at_the_sitemaps(client, settings):
     assert "Sitemap: https://ledger.example/sitemap.xml" in text
     assert "Sitemap: https://ledger.example/sitemap-news.xml" in text
     assert "Disallow: /admin/" in text
+
+
+# The schemas above come from ../shared; whether their absence skips or fails is a switch.
+
+
+def test_a_missing_shared_file_skips_unless_the_run_requires_shared(monkeypatch):
+    message = "../shared/no/such.xsd is not beside the checkout"
+    monkeypatch.delenv(REQUIRE_SHARED, raising=False)
+    with pytest.raises(pytest.skip.Exception, match=re.escape(message)):
+        shared_file("no/such.xsd")
+    monkeypatch.setenv(REQUIRE_SHARED, "1")
+    with pytest.raises(pytest.fail.Exception, match=re.escape(message)):
+        shared_file("no/such.xsd")
+
+
+def test_a_shared_file_that_is_there_is_returned_whatever_the_switch(monkeypatch, tmp_path):
+    from tests import conftest
+
+    (tmp_path / "here.xsd").write_text("<schema/>")
+    monkeypatch.setattr(conftest, "SHARED", tmp_path)
+    for required in ("0", "1"):
+        monkeypatch.setenv(REQUIRE_SHARED, required)
+        assert shared_file("here.xsd") == tmp_path / "here.xsd"
