@@ -8,9 +8,9 @@ tests/test_production.py (headers, CSP, nosniff on media, login lockout).
 
 import re
 from urllib.parse import urlsplit
+from xml.etree.ElementTree import fromstring as parse_xml  # our own output, not outside XML
 
 import pytest
-from xml.etree.ElementTree import fromstring as parse_xml  # our own output, not outside XML
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.urls import reverse
