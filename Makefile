@@ -9,11 +9,20 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run test install browser lint typecheck clean serve
 
+# Runs $(1) with a background task worker beside it: when either stops (Ctrl-C stops
+# both), the other is stopped too, the worker gracefully (SIGTERM: it finishes its task).
+define with_worker
+$(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(1)
+endef
+
 # The site defaults to production mode; the local site and the tests run in debug mode.
 run test: export DJANGO_DEBUG := 1
 
 # The modules whose public functions are typed, checked by mypy.
-TYPED := articles/models articles/workflow.py articles/importers articles/caching.py photos
+TYPED := articles/models articles/workflow.py articles/importers articles/backup.py \
+	articles/caching.py photos background
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +46,7 @@ run: $(STAMP)
 	done
 	@# Refused, saying why, on a database with real accounts; the site is served anyway.
 	-$(PY) manage.py create_demo_accounts
-	$(PY) manage.py runserver $(HOST)
+	$(call with_worker,$(PY) manage.py runserver $(HOST))
 
 # Production-like local run: DJANGO_DEBUG=0, hashed+compressed static files, gunicorn with
 # newsroom/gunicorn.conf.py, on SQLite unless DATABASE_URL is set. A throwaway secret key
@@ -48,8 +57,8 @@ serve: $(STAMP)
 		echo "Wrote a throwaway local DJANGO_SECRET_KEY to .env"; }
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 GUNICORN_BIND=$(HOST) \
-		$(VENV)/bin/gunicorn -c newsroom/gunicorn.conf.py newsroom.wsgi
+	export DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 GUNICORN_BIND=$(HOST); \
+		$(call with_worker,$(VENV)/bin/gunicorn -c newsroom/gunicorn.conf.py newsroom.wsgi)
 
 test: $(STAMP) browser
 	$(VENV)/bin/pytest

@@ -1,9 +1,14 @@
 """E-mail about workflow steps: editors hear of submissions, writers of decisions.
 
 :func:`after_transition` is registered in ``workflow.AFTER_TRANSITION``, so it runs once
-the transition's transaction has committed; a rolled-back transition sends nothing.
-Steps taken by operators' commands (no acting user, e.g. an import) send nothing: a
-bulk import is not news to anyone's inbox.
+the transition's transaction has committed; a rolled-back transition sends nothing. It
+writes the messages and hands them to a task (:func:`send_workflow_mail`), so the
+editor's click never waits for a mail server. Steps taken by operators' commands (no
+acting user, e.g. an import) send nothing: a bulk import is not news to anyone's inbox.
+
+Each message is recorded (``SentMail``) before it is sent, so a task run again never
+sends it twice; a message whose sending was cut short by a dead worker is not sent
+again either (it is logged): a missing notice is better than a duplicate.
 """
 
 import logging
@@ -11,9 +16,16 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.mail import send_mass_mail
+from django.core.mail import send_mail
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks import TaskContext, task
+
+from background.queueing import enqueue_or_keep
+from background.retries import retry_later
+
+from .models import SentMail
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +85,48 @@ def after_transition(article, transition, by, comment):
     addresses = sorted(recipients(article, name) - {by.email})
     if not addresses:
         return
+    # The version the step made names it: the same step never has two keys.
+    key = f"article-{article.pk}-v{article.version}-{name}"
     subject = SUBJECTS[name].format(headline=article.headline)
-    body = message(article, name, by, comment)
-    try:
-        # One message per person: addresses are not shown to each other.
-        send_mass_mail([(subject, body, None, [a]) for a in addresses])
-    except Exception:
-        # The step is committed; a mail server that is down must not turn it into an error.
-        log.exception("Could not send workflow e-mail for article %s", article.pk)
+    enqueue_or_keep(
+        send_workflow_mail,
+        [key, subject, message(article, name, by, comment)],
+        {"addresses": addresses},
+    )
+
+
+@task(takes_context=True)
+def send_workflow_mail(
+    context: TaskContext, key: str, subject: str, body: str, addresses: list[str], attempt: int = 1
+) -> int:
+    """Send one message to each address that has none for ``key`` yet; how many were sent."""
+    sent, failed = 0, []
+    for address in addresses:
+        claim, new = SentMail.objects.get_or_create(
+            key=key, recipient=address, defaults={"subject": subject[:300]}
+        )
+        if not new:
+            if claim.sent_at is None:
+                log.warning(
+                    "Not sending %r to %s again: an earlier try was cut short", key, address
+                )
+            continue
+        try:
+            # One message per person: addresses are not shown to each other.
+            send_mail(subject, body, None, [address])
+        except Exception as error:  # SMTP refusals and timeouts: try this one again later
+            claim.delete()
+            failed.append(address)
+            log.warning("Workflow e-mail %r to %s failed: %s", key, address, error)
+            continue
+        claim.sent_at = timezone.now()
+        claim.save(update_fields=["sent_at"])
+        sent += 1
+    if failed:
+        retry_later(context, attempt, key, subject, body, addresses=failed)
+        raise MailNotSent(f"{len(failed)} of {len(addresses)} message(s) not sent: {failed}")
+    return sent
+
+
+class MailNotSent(Exception):
+    pass

@@ -16,6 +16,8 @@ def setup_django():
     if str(PROJECT) not in sys.path:
         sys.path.insert(0, str(PROJECT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    # Debug mode unless the caller chose (setup_production_django does).
+    os.environ.setdefault("DJANGO_DEBUG", "1")
     import django
 
     django.setup()

@@ -2,7 +2,8 @@
 
 from django.urls import include, path
 
-from newsroom.urls import handler500, urlpatterns as site_urlpatterns
+from newsroom.urls import handler500
+from newsroom.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [path("_bench/floor/", include("bench.floor")), *site_urlpatterns]
 

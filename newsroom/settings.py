@@ -42,6 +42,10 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# Background tasks run on the database unless TASKS_URL names a Redis (see TASKS below).
+TASKS_URL = env.str("TASKS_URL", default="")
+_TASKS_ON_REDIS = TASKS_URL.startswith(("redis://", "rediss://"))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -55,6 +59,10 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    *(["django_rq", "django_tasks_rq"] if _TASKS_ON_REDIS else []),
+    "background",
     "photos",
     "articles",
     # Last, as its documentation asks: it wraps the authentication of every other app.
@@ -233,6 +241,21 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5_000)
 
 # What the public site says about itself (feeds, JSON-LD, the Google News sitemap).
+# Background tasks: Django's Tasks API (the django-tasks backport of Django 6's
+# django.tasks). By default tasks are rows in our own database, run by
+# `manage.py run_worker` (no other service); TASKS_URL=redis://host:6379/N runs them on
+# RQ instead, for sites that already run Redis. See README "Background tasks".
+if _TASKS_ON_REDIS:
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": TASKS_URL, "DEFAULT_TIMEOUT": 600}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A failed task is tried again after 30 s, then 60 s, 120 s...; the last failure is kept.
+TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=5)
+TASK_RETRY_FIRST_DELAY = env.float("TASK_RETRY_FIRST_DELAY", default=30.0)
+# A task running longer than this is taken to have lost its worker and is run again.
+TASK_STALLED_AFTER = env.int("TASK_STALLED_AFTER", default=1800)
+
 NEWSROOM = {
     "SITE_NAME": env.str("NEWSROOM_SITE_NAME", default="The Daily Ledger"),
     "SITE_URL": env.str("NEWSROOM_SITE_URL", default="http://127.0.0.1:8000"),

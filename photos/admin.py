@@ -1,11 +1,8 @@
-import logging
-
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -13,20 +10,12 @@ from django.utils.html import format_html, format_html_join
 from photos.credits import parse_credit_line
 
 from . import renditions, uploads
-from .models import Credit, Photo
+from .models import Credit, Photo, RenditionsStatus
+from .tasks import make_preview, schedule_renditions
 
-logger = logging.getLogger(__name__)
 FOCAL_FIELDS = ("focal_x", "focal_y", "focal_width", "focal_height")
 PREFILLED = ["credit_line", "copyright_notice", "caption"]
 PICKER_SIZE = 48
-
-
-def make_renditions(pk):
-    """After the upload is saved: a failure here must not lose it, only be reported."""
-    try:
-        renditions.ensure_renditions(Photo.objects.get(pk=pk))
-    except (OSError, ValueError):
-        logger.exception("Renditions of photo %s failed; run regenerate_renditions", pk)
 
 
 class PhotoForm(forms.ModelForm):
@@ -130,7 +119,7 @@ class PendingFilter(admin.SimpleListFilter):
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     form = PhotoForm
-    list_display = ["thumbnail", "__str__", "credit_line", "uploaded_at"]
+    list_display = ["thumbnail", "__str__", "credit_line", "renditions", "uploaded_at"]
     list_display_links = ["thumbnail", "__str__"]
     list_filter = [PendingFilter, OrganisationFilter, LicenceFilter]
     search_fields = [
@@ -142,9 +131,9 @@ class PhotoAdmin(admin.ModelAdmin):
         "credits__organisation",
     ]
     inlines = [CreditInline]
-    readonly_fields = ["thumbnail", "used_in", "width", "height", "content_hash"]
+    readonly_fields = ["thumbnail", "renditions", "used_in", "width", "height", "content_hash"]
     fieldsets = [
-        (None, {"fields": ["image", "thumbnail", "title", "alt_text", "caption"]}),
+        (None, {"fields": ["image", "thumbnail", "renditions", "title", "alt_text", "caption"]}),
         (
             "Credit and rights",
             {
@@ -199,8 +188,24 @@ class PhotoAdmin(admin.ModelAdmin):
         return JsonResponse({"results": results})
 
     def thumbnail_url(self, photo):
-        small = {r.spec: r for r in photo.renditions.all()}.get("w320-jpeg")
+        made = {r.spec: r for r in photo.renditions.all()}
+        small = made.get("w320-jpeg") or made.get(renditions.preview_spec(photo))
         return small.file.url if small else photo.image.url
+
+    @admin.display(description="Renditions")
+    def renditions(self, photo):
+        """Where a person waits: pending until a worker has made them, or why they failed."""
+        if photo.renditions_status == RenditionsStatus.FAILED:
+            return format_html(
+                '<span class="renditions-failed">Failed: {}</span>', photo.renditions_error
+            )
+        if photo.renditions_status == RenditionsStatus.PENDING:
+            return format_html('<span class="renditions-pending">{}</span>', "Pending")
+        if not photo.image:
+            return "-"
+        if photo.renditions_status == RenditionsStatus.READY:
+            return "Ready"
+        return "Not made yet (regenerate_renditions)"
 
     @admin.display(description="Preview")
     def thumbnail(self, photo):
@@ -242,13 +247,15 @@ class PhotoAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if "image" in form.changed_data:
             renditions.delete_renditions(obj)
+            if obj.image:
+                # The one rendition the editor sees now; a worker makes the rest.
+                make_preview(obj)
+                schedule_renditions(obj)
         elif set(FOCAL_FIELDS) & set(form.changed_data):
             for made in obj.renditions.filter(spec__in=[*renditions.CROPS, renditions.SOCIAL[0]]):
                 made.file.delete(save=False)
                 made.delete()
-        if obj.image:
-            # Made now, while the editor waits, so article pages never have to.
-            transaction.on_commit(lambda: make_renditions(obj.pk))
+            schedule_renditions(obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -2,6 +2,13 @@ from django.conf import settings
 from django.db import models
 
 
+class RenditionsStatus(models.TextChoices):
+    NONE = "", "No file yet"
+    PENDING = "pending", "Renditions pending"
+    READY = "ready", "Renditions ready"
+    FAILED = "failed", "Renditions failed"
+
+
 class Photo(models.Model):
     """A reusable image with its caption and credits.
 
@@ -31,6 +38,12 @@ class Photo(models.Model):
     focal_y = models.PositiveIntegerField(null=True, blank=True)
     focal_width = models.PositiveIntegerField(null=True, blank=True)
     focal_height = models.PositiveIntegerField(null=True, blank=True)
+    # Renditions are made by a background task (photos.tasks); until then pages show the
+    # preview rendition made with the upload.
+    renditions_status = models.CharField(
+        max_length=10, choices=RenditionsStatus.choices, blank=True, editable=False
+    )
+    renditions_error = models.TextField(blank=True, editable=False)
     content_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # Where an imported photo came from, so a re-import finds it instead of copying it.
     source = models.CharField(max_length=50, blank=True)

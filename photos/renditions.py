@@ -23,7 +23,11 @@ SOCIAL = ("social", 1200, 630)
 QUALITY = {"JPEG": 82, "WEBP": 80, "AVIF": 60}
 # AVIF encoding dominates the cost of a rendition set; at speed 8 it is about three times
 # faster than libavif's default for files about 5% larger (bench/renditions.py).
-SAVE_OPTIONS: dict[str, dict[str, Any]] = {"JPEG": {"optimize": True}, "WEBP": {}, "AVIF": {"speed": 8}}
+SAVE_OPTIONS: dict[str, dict[str, Any]] = {
+    "JPEG": {"optimize": True},
+    "WEBP": {},
+    "AVIF": {"speed": 8},
+}
 
 
 def web_formats() -> list[str]:
@@ -37,6 +41,12 @@ def widths_for(photo: Photo) -> list[int]:
         return []
     widest = min(photo.width, WIDTHS[-1])
     return sorted({w for w in WIDTHS if w < widest} | {widest})
+
+
+def preview_spec(photo: Photo) -> str:
+    """The small JPEG made with the upload: 640 wide, or the original's width if less."""
+    widths = widths_for(photo)
+    return f"w{widths[1] if len(widths) > 1 else widths[0]}-jpeg"
 
 
 def rendition_specs(photo: Photo) -> list[str]:

@@ -205,3 +205,14 @@ def run_django_script(script, *args, without=(), **env):
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run_worker():
+    """A real task worker, in this process, until the queue is empty.
+
+    The worker closes and reopens its database connection between tasks, as a real one
+    does: on PostgreSQL the calling test must be transactional.
+    """
+    from django.core.management import call_command
+
+    call_command("run_worker", batch=True, interval=0, no_fork=True, verbosity=0)

@@ -104,11 +104,12 @@ def test_a_rendition_is_made_once_and_reused(media_root):
 
 def test_losing_a_race_keeps_the_winner_and_removes_the_losers_file(media_root):
     photo = photo_of((1000, 700))
-    with Image.open(photo.image.path) as picture:
-        made = renditions.render_spec(picture, "w320-jpeg")
-    winner = renditions._store(photo, "w320-jpeg", made)
-    # A second process that had not seen the winner's row tries to save the same spec.
-    loser = renditions._store(photo, "w320-jpeg", made)
+    # Two workers load the photo and both find the rendition missing...
+    mine, theirs = Photo.objects.get(pk=photo.pk), Photo.objects.get(pk=photo.pk)
+    assert renditions.renditions_of(mine) == renditions.renditions_of(theirs) == {}
+    # ...then both make it; theirs is saved first.
+    winner = renditions.ensure_renditions(theirs, ["w320-jpeg"])["w320-jpeg"]
+    loser = renditions.ensure_renditions(mine, ["w320-jpeg"])["w320-jpeg"]
     assert loser.pk == winner.pk
     assert Rendition.objects.filter(photo=photo, spec="w320-jpeg").count() == 1
     assert files_under(media_root / "renditions") == [winner.file.name.split("/")[-1]]
@@ -192,16 +193,16 @@ def test_regenerate_renditions_backfills_and_is_safe_to_rerun(media_root):
     photos = [photo_of((700, 500)), photo_of((900, 600))]
     make_photo(with_file=False)  # pending: nothing to make
     out = StringIO()
-    call_command("regenerate_renditions", "--missing-only", stdout=out)
+    call_command("regenerate_renditions", "--missing-only", "--now", stdout=out)
     expected = sum(len(renditions.rendition_specs(p)) for p in photos)
     assert Rendition.objects.count() == expected
     assert "[1/2]" in out.getvalue() and "[2/2]" in out.getvalue()
     assert f"{expected} renditions made" in out.getvalue()
 
     out = StringIO()
-    call_command("regenerate_renditions", "--missing-only", stdout=out)
+    call_command("regenerate_renditions", "--missing-only", "--now", stdout=out)
     assert "0 renditions made" in out.getvalue()
-    call_command("regenerate_renditions", stdout=StringIO())  # a full rebuild
+    call_command("regenerate_renditions", "--now", stdout=StringIO())  # a full rebuild
     assert Rendition.objects.count() == expected
     # Rebuilding replaced the files rather than piling new ones beside the old.
     assert len(files_under(media_root / "renditions")) == expected
@@ -212,6 +213,6 @@ def test_regenerate_renditions_reports_a_missing_file_and_goes_on(media_root):
     broken.image.storage.delete(broken.image.name)
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError, match="1 photo"):
-        call_command("regenerate_renditions", stdout=out, stderr=err)
+        call_command("regenerate_renditions", "--now", stdout=out, stderr=err)
     assert f"photo {broken.pk}: failed" in err.getvalue()
     assert fine.renditions.count() == len(renditions.rendition_specs(fine))

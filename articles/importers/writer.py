@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from photos.credits import parse_credit_line
 from photos.models import Credit, Photo
+from photos.tasks import make_preview, schedule_renditions
 
 from .. import richtext
 from ..models import Article, Author, Byline, Correction, Section, Status, Tag
@@ -262,11 +263,11 @@ class _Writer:
         existed = photo.pk is not None
         photo.save()
         if photo.image and photo.image.name in self.saved_files:
-            # Made with the file, so article pages never make them (templatetags/photos.py).
-            from photos.renditions import ensure_renditions
-
-            made = ensure_renditions(photo)
-            self.saved_files.extend(r.file.name for r in made.values())
+            # The preview now, so pages never show a missing image; the rest by a worker,
+            # asked only once this item's savepoint has committed.
+            make_preview(photo)
+            self.saved_files.extend(r.file.name for r in photo.renditions.all())
+            schedule_renditions(photo)
         if existed:
             photo.credits.all().delete()
         Credit.objects.bulk_create(_credits(photo))

@@ -9,6 +9,7 @@ from .article import (
 )
 from .audit import AuditEntry
 from .author import Author
+from .mail import SentMail
 from .taxonomy import Section, Tag
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Byline",
     "Correction",
     "Section",
+    "SentMail",
     "Status",
     "Tag",
     "bylines_with_authors",

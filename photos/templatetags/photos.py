@@ -22,10 +22,11 @@ def _srcset(found, widths, fmt):
 def picture(photo, sizes=DEFAULT_SIZES, lazy=True, alt=None):
     """Render ``photo`` with WebP (and AVIF where available) sources and a JPEG fallback.
 
-    Renditions are made when the photo is uploaded or imported (``regenerate_renditions``
-    backfills), never while a page renders: a page reads them from the prefetch the view
-    did, so its query count does not grow with its photos. A photo whose renditions are
-    not made yet is shown from its stored original, which is stripped of metadata too.
+    Renditions are made by a worker after the photo is uploaded or imported
+    (``regenerate_renditions`` backfills), never while a page renders: a page reads them
+    from the prefetch the view did, so its query count does not grow with its photos.
+    Until they exist the photo is shown from its preview rendition, else from its stored
+    original (stripped of metadata too).
     """
     context = {
         "photo": photo,
@@ -40,7 +41,12 @@ def picture(photo, sizes=DEFAULT_SIZES, lazy=True, alt=None):
     formats = renditions.web_formats()
     found = renditions.renditions_of(photo)
     if any(f"w{w}-{fmt}" not in found for w in widths for fmt in formats):
-        return {**context, "src": photo.image.url, "width": photo.width, "height": photo.height}
+        # Renditions still being made by a worker: the preview made with the upload, or
+        # (made before previews existed) the stored original, never a broken image.
+        shown = found.get(renditions.preview_spec(photo))
+        if shown is None:
+            return {**context, "src": photo.image.url, "width": photo.width, "height": photo.height}
+        return {**context, "src": shown.file.url, "width": shown.width, "height": shown.height}
     fallback = max([w for w in widths if w <= FALLBACK_WIDTH] or widths[:1])
     largest = found[f"w{widths[-1]}-jpeg"]
     return {

@@ -131,12 +131,12 @@ def test_editor_inserts_a_library_photo_and_readers_see_it(browser, site):
     public.screenshot(path=str(ARTIFACTS / "photo-embed-public.png"), full_page=True)
 
     # The library lists the photo with a small thumbnail and says where it is used.
-    page.goto(f"{site}/admin/articles/photo/")
+    page.goto(f"{site}/admin/photos/photo/")
     thumbnail = page.locator("img.photo-thumbnail").first
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
     )
     assert thumbnail.bounding_box()["height"] <= 80
     page.screenshot(path=str(ARTIFACTS / "photo-library.png"))
-    page.goto(f"{site}/admin/articles/photo/{photo.pk}/change/")
+    page.goto(f"{site}/admin/photos/photo/{photo.pk}/change/")
     assert "Harbour reopens after the storm" in page.locator(".field-used_in").inner_text()

@@ -1,16 +1,18 @@
 """Make the renditions of every photo in the library.
 
 Renditions are derived files: after a change of specs, formats or quality, or to
-backfill photos imported before they had any, this rebuilds them. By default every
-rendition is replaced; ``--missing-only`` only adds what each photo lacks. Each photo
-is done on its own, so a damaged file is reported and the run goes on; running it
-again is always safe.
+backfill photos imported before they had any, this rebuilds them. By default each
+photo's renditions are handed to the task workers (one task a photo); ``--now`` makes
+them here instead, with progress. Every rendition is replaced unless ``--missing-only``
+asks only for what each photo lacks. Each photo is done on its own, so a damaged file
+is reported and the run goes on; running it again is always safe.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from ... import renditions
-from ...models import Photo
+from ...models import Photo, RenditionsStatus
+from ...tasks import schedule_renditions
 
 
 class Command(BaseCommand):
@@ -29,12 +31,25 @@ class Command(BaseCommand):
             dest="photos",
             help="Only this photo id (repeatable).",
         )
+        parser.add_argument(
+            "--now",
+            action="store_true",
+            help="Make them in this process, with progress, instead of by the workers.",
+        )
 
-    def handle(self, *args, missing_only=False, photos=None, **options):
+    def handle(self, *args, missing_only=False, photos=None, now=False, **options):
         queryset = Photo.objects.exclude(image="").order_by("pk")
         if photos:
             queryset = queryset.filter(pk__in=photos)
         total = queryset.count()
+        if not now:
+            for photo in queryset.iterator(chunk_size=500):
+                schedule_renditions(photo, replace=not missing_only)
+            self.stdout.write(
+                f"Asked the workers for the renditions of {total} photo(s); "
+                "`manage.py task_queue` shows their progress."
+            )
+            return
         made = failed = 0
         for number, photo in enumerate(
             queryset.prefetch_related("renditions").iterator(chunk_size=100), start=1
@@ -49,6 +64,8 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"[{number}/{total}] photo {photo.pk}: failed: {exc}")
                 continue
+            photo.renditions_status, photo.renditions_error = RenditionsStatus.READY, ""
+            photo.save(update_fields=["renditions_status", "renditions_error"])
             made += after - before
             self.stdout.write(
                 f"[{number}/{total}] photo {photo.pk}: {after - before} made, {after} in all"
