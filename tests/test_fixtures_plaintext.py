@@ -22,6 +22,9 @@ TIDEWATER = FIXTURES / "tidewater-library.txt"
 GLASSWORKS = FIXTURES / "glassworks-furnace.txt"
 CHOIR = FIXTURES / "choir-ferry.txt"
 MALFORMED = FIXTURES / "malformed-date.txt"
+TEASER = FIXTURES / "lantern-boats-teaser.txt"
+NO_DATE = FIXTURES / "quay-market-no-date.txt"
+UTF16 = FIXTURES / "ferry-timetable-utf16.txt"
 
 TIDEWATER_AUTHORS = ["Zoë Østergaard", "Łukasz Wąs", "Nguyễn Thị Mai"]
 
@@ -291,17 +294,20 @@ def test_folder_import_fails_the_malformed_file_alone_and_exits_non_zero():
 
     assert failed is not None and "1 item(s) failed" in str(failed)
     assert "malformed-date.txt:2" in err and "invalid date" in err
-    assert "3 created, 0 updated, 0 unchanged, 1 failed" in out
+    assert "6 created, 0 updated, 0 unchanged, 1 failed" in out
     assert set(Article.objects.values_list("headline", flat=True)) == {
         "Tidewater Library Reopens After Two-Year Restoration",
         "Glassworks in the Old Mill Lights Its Furnace Again",
         "Harbour Choir Sings on the Night Ferry",
+        "Lantern Boats Return to the Canal",
+        "Quay Market Moves Indoors for the Winter",
+        "Ferry Timetable Printed in Four Languages",
     }
     assert not Author.objects.filter(name="Perpetua Olawale").exists()
     # One author in two stories is one profile with two bylines.
     assert Author.objects.get(name="Zoë Østergaard").bylines.count() == 2
     assert Author.objects.get(name="Nguyễn Thị Mai").bylines.count() == 2
-    assert Author.objects.count() == 5
+    assert Author.objects.count() == 8  # and Ilse Navarro, Mara Lindqvist, Joel Ekberg
 
 
 def test_without_status_the_story_is_a_draft_readers_cannot_see(client):
@@ -337,10 +343,6 @@ def test_second_run_changes_nothing_and_a_status_change_updates_in_place():
     assert Author.objects.count() == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a teaser with no 'Written on' line and no byline is refused (DESIGN §7: import it)",
-)
 def test_teaser_without_date_or_byline_imports_with_a_note(tmp_path):
     teaser = tmp_path / "lantern-teaser.txt"
     teaser.write_text(
@@ -362,3 +364,33 @@ def test_story_dates_are_noon_in_the_site_time_zone(settings):
     published = timezone.localtime(Article.objects.get().published_at)
     assert published.date().isoformat() == "2025-09-14"
     assert published.time() == time(12)
+
+
+def test_teaser_fixture_without_date_or_byline_imports_with_what_it_has(client):
+    out, err, failed = run_import(TEASER, status="published")
+    assert failed is None, err
+    assert "no 'Written on' date line; no byline" in out
+    article = Article.objects.get()
+    assert article.headline == "Lantern Boats Return to the Canal"
+    assert not article.bylines.exists()
+    page = public_page(client, article)
+    assert not page.xpath(f"//*[{by_class('byline')}]")  # no "By " followed by nothing
+    assert texts(page, f"//div[{by_class('article__body')}]/p")[0].startswith("Forty paper boats")
+
+
+def test_story_without_a_date_line_keeps_its_byline_and_says_the_date_was_missing():
+    out, err, failed = run_import(NO_DATE)
+    assert failed is None, err
+    assert "no 'Written on' date line" in out and "no byline" not in out
+    article = Article.objects.get()
+    assert [b.author.name for b in article.ordered_bylines] == ["Ilse Navarro"]
+    assert article.body.startswith("<p>The Saturday market on the quay")
+
+
+def test_utf16_story_with_a_byte_order_mark_is_read():
+    out, err, failed = run_import(UTF16)
+    assert failed is None, err
+    article = Article.objects.get()
+    assert article.headline == "Ferry Timetable Printed in Four Languages"
+    assert [b.author.name for b in article.ordered_bylines] == ["Mara Lindqvist", "Joel Ekberg"]
+    assert "Åsa Nieminen" in article.body and "Sámi" in article.body

@@ -63,7 +63,7 @@ def test_parser_never_fails_except_with_parse_error(text):
     except ParseError as exc:
         assert exc.reason  # says why
     else:
-        assert parsed.headline.strip() and parsed.authors
+        assert parsed.headline.strip()  # a missing date or byline is a note, not an error
 
 
 @FUZZ

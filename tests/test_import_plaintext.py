@@ -251,10 +251,47 @@ def test_utf8_bom_and_crlf_file_imports_cleanly(tmp_path):
     assert "\r" not in article.body and "\ufeff" not in article.headline
 
 
-def test_parse_error_for_missing_date_line_names_file_and_line():
+def test_a_header_without_a_date_line_imports_with_a_note():
+    parsed = parse_text("Headline\nAna Ruiz\nMore text here.\n", name="x", path="story.txt")
+    assert parsed.headline == "Headline" and parsed.published_at is None
+    assert [a.name for a in parsed.authors] == ["Ana Ruiz"]
+    assert parsed.body == "<p>More text here.</p>"
+    assert parsed.notes == ["no 'Written on' date line"]
+
+
+def test_a_header_without_a_byline_imports_with_a_note():
+    parsed = parse_text(
+        "Headline\nWritten on 03/02/2026\n\nThe council met on Tuesday.\n", name="x"
+    )
+    assert parsed.authors == [] and parsed.published_at is not None
+    assert parsed.body == "<p>The council met on Tuesday.</p>"
+    assert parsed.notes == ["no byline"]
+
+
+def test_a_malformed_date_line_is_still_refused_naming_its_line():
     with pytest.raises(ParseError) as error:
-        parse_text("Headline\nAna Ruiz\nMore\n", name="x", path="story.txt")
+        parse_text("Headline\nWritten on 2026-03-02\nAna Ruiz\nMore\n", name="x", path="s.txt")
     assert error.value.line == 2 and "Written on" in error.value.reason
+
+
+def test_an_article_without_authors_shows_no_by_line(tmp_path, client):
+    path = write(tmp_path, "teaser.txt", "Lantern Boats Return\n\nForty boats drifted by.\n")
+    out, err, failed = run_import(path, status="published")
+    assert failed is None, err
+    assert "no 'Written on' date line; no byline" in out
+    page = client.get(Article.objects.get().get_absolute_url()).content.decode()
+    assert "Forty boats drifted by." in page
+    assert 'class="byline"' not in page and ">By <" not in page
+
+
+def test_utf16_file_with_a_byte_order_mark_is_read(tmp_path):
+    path = write(tmp_path, "utf16.txt", ARTICLE, encoding="utf-16")
+    assert path.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
+    out, err, failed = run_import(path)
+    assert failed is None, err
+    article = Article.objects.get()
+    assert article.headline == "Harbour Council Approves Night Ferry"
+    assert [b.author.name for b in article.ordered_bylines][1] == "Tomás Ibáñez"
 
 
 def test_failed_photo_file_leaves_nothing_half_written(tmp_path):

@@ -161,11 +161,6 @@ def test_every_address_a_wordpress_post_had_is_kept(tmp_path):
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the public site looks redirects up only for paths shaped like an article URL "
-    "(articles.views.detail); addresses of any other shape need a fallback view",
-)
 @pytest.mark.parametrize("old", ["/2019/04/02/new-name/", "/archives/12", "/?p=12"])
 def test_a_wordpress_address_of_any_shape_answers_301(client, tmp_path, old):
     article = import_wxr(
@@ -176,3 +171,53 @@ def test_a_wordpress_address_of_any_shape_answers_301(client, tmp_path, old):
     response = client.get(old)
     assert response.status_code == 301
     assert response["Location"] == article.get_absolute_url()
+
+
+def test_a_wordpress_query_address_is_not_the_home_page_even_when_it_is_cached(client, tmp_path):
+    # The home page, cached for "/" (and for a "/?p=" address seen before the import).
+    assert client.get("/").status_code == 200
+    assert client.get("/?p=12").status_code == 404
+    article = import_wxr(
+        tmp_path,
+        link="https://gazette.example/2019/04/02/new-name/",
+        guid="https://gazette.example/?p=12",
+    )
+    for address in ("/?p=12", "/?p=12&utm_source=feed", "/?utm_source=feed&p=12"):
+        response = client.get(address)
+        assert response.status_code == 301, address
+        assert response["Location"] == article.get_absolute_url()
+    # An old site's post that was never imported is not our home page either.
+    assert client.get("/?p=99").status_code == 404
+    assert client.get("/?page_id=99").status_code == 404
+    # Our own pages' parameters are still ours.
+    assert client.get("/?page=1").status_code == 200
+
+
+def test_an_old_address_of_a_taken_down_story_answers_410(client, tmp_path):
+    from articles.workflow import move_to
+
+    article = import_wxr(
+        tmp_path,
+        link="https://gazette.example/2019/04/02/new-name/",
+        guid="https://gazette.example/archives/12",
+    )
+    move_to(article, Status.ARCHIVED, comment="Legal")
+    for old in ("/2019/04/02/new-name/", "/archives/12", "/?p=12"):
+        assert client.get(old).status_code == 410, old
+
+
+def test_old_addresses_point_at_the_final_address_never_a_chain(client, tmp_path):
+    article = import_wxr(
+        tmp_path,
+        link="https://gazette.example/2019/04/02/new-name/",
+        guid="https://gazette.example/archives/12",
+    )
+    first_url = article.get_absolute_url()
+    article.slug = "renamed-here"
+    article.save()
+    final = article.get_absolute_url()
+    assert final != first_url
+    for old in ("/2019/04/02/new-name/", "/archives/12", "/?p=12", first_url):
+        response = client.get(old)
+        assert response.status_code == 301 and response["Location"] == final, old
+        assert client.get(response["Location"]).status_code == 200

@@ -1,11 +1,14 @@
 """NITF, NewsML-G2 and ninjs: the agency fixtures, versions, embargoes, status and encodings."""
 
+import re
 from datetime import UTC, datetime, timedelta
+from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Status
+from articles.models import Article, Author, Status
 from photos.models import Photo
 from tests.conftest import run_import, shared_file
 
@@ -55,7 +58,8 @@ NITF = {
         "PA SPORT TRIVIA (OCTOBER 14)",
         [],
         "",
-        {"04011002", "10000000", "15000000", "15054000", "Trivia (Oct 14)"},
+        # Its subjects are bare codes: kept as subject codes, never as public tags.
+        {"Trivia (Oct 14)"},
         "<p>1878: Two local teams took part in the first football match under floodlights",
     ),
 }
@@ -169,7 +173,9 @@ def test_newsml_reuters_item_gives_headline_subjects_and_body():
         "N2:PREMTL",
         "N2:GOL",
         "N2:PALL",
-    } <= tag_names(article)
+    } <= set(article.subject_codes.split())
+    # The file names none of these concepts: no raw code becomes a public tag.
+    assert not any(":" in tag for tag in tag_names(article))
     assert article.body.startswith("<p>(Adds comments, detail)")
     assert article.external_id == "tag:reuters.com,0000:newsml_L4N1FL0N0"
     assert article.source_version == 1132689232
@@ -289,3 +295,229 @@ def test_invalid_ninjs_is_a_clear_error(tmp_path):
     _out, err, failed = run_import(path, format="ninjs")
     assert failed is not None and "not valid JSON" in err
     assert Article.objects.count() == 0
+
+
+# --- Wire copy as agencies send it: our own files of every shape (fixtures/wire/shapes) -------
+
+SHAPES = Path(__file__).resolve().parent / "fixtures" / "wire" / "shapes"
+
+
+def report_lines(out):
+    """The per-item lines of a report, by action."""
+    actions = ("created", "updated", "unchanged", "skipped", "failed")
+    return [w[0] for w in map(str.split, out.splitlines()) if w and w[0] in actions]
+
+
+def assert_accounted(out, err, read):
+    """Every item read ends as exactly one report line, and the totals add up to them."""
+    lines = report_lines(out) + report_lines(err)
+    assert len(lines) == read, (out, err)
+    summary = out.strip().splitlines()[-1]
+    counts = {action: int(n) for n, action in re.findall(r"(\d+) (\w+)", summary)}
+    assert sum(counts.values()) == read, summary
+    for action in set(lines):
+        assert counts.get(action) == lines.count(action), summary
+
+
+def test_a_killed_item_takes_the_published_story_down_with_the_agencys_reason(client):
+    _out, err, failed = run_import(SHAPES / "kestrel-ferry-v1.nitf.xml", status="published")
+    assert failed is None, err
+    article = Article.objects.get()
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+    out, err, failed = run_import(SHAPES / "kestrel-ferry-v2-killed.nitf.xml", status="published")
+    assert failed is None, err
+    assert_accounted(out, err, 1)
+    article.refresh_from_db()
+    assert article.status == Status.ARCHIVED and not article.is_public
+    assert client.get(article.get_absolute_url()).status_code == 410
+    take_down = article.audit_entries.get(action="take_down")
+    assert take_down.from_status == Status.PUBLISHED
+    reason = article.audit_entries.get(action="source_withdrawal").comment
+    assert "the winter timetable is not decided" in reason
+
+
+def test_a_withheld_item_is_never_public_even_with_status_published():
+    out, err, _failed = run_import(SHAPES / "canal-festival-feed.ninjs.json", status="published")
+    article = Article.objects.get(external_id="nordwire-20250901-withheld")
+    assert article.status == Status.DRAFT and not article.is_public
+    assert not article.audit_entries.filter(action="publish").exists()
+    assert "pubstatus withheld: never public" in out
+
+
+def test_every_item_of_a_ninjs_feed_is_accounted_for():
+    out, err, failed = run_import(SHAPES / "canal-festival-feed.ninjs.json")
+    assert failed is not None  # the malformed item, alone
+    assert_accounted(out, err, 6)
+    assert "skipped" in out and "ninjs type advisory: not a story" in out
+    # A malformed item is its own failure with the reason, never a traceback.
+    assert "nordwire-20250901-broken" in err and "unexpected shape" in err
+    assert "Traceback" not in err
+    assert "4 created, 0 updated, 0 unchanged, 1 skipped, 1 failed" in out
+    # The picture item is a library photo with its caption and credit.
+    photo = Photo.objects.get(external_id="nordwire-20250901-canal-pic-2")
+    assert photo.caption == "Stalls of the night market along the east bank."
+    assert photo.credit_line == "Eero Laine / STT" and photo.credits.exists()
+
+
+def test_ninjs_1_mainpic_and_agency_in_the_byline():
+    run_import(SHAPES / "canal-festival-feed.ninjs.json")
+    article = Article.objects.get(external_id="nordwire-20250901-canal-festival")
+    assert names(article) == ["Sanna Virtanen"]  # "Name/STT": STT is the credit
+    assert article.source_credit == "STT"
+    assert article.lead_photo.caption == "Decorated boats pass under the Lindby bridge."
+    assert article.lead_photo.credit_line == "Eero Laine / STT"
+
+
+def test_preformatted_ninjs_item_keeps_its_lines():
+    run_import(SHAPES / "canal-festival-feed.ninjs.json")
+    article = Article.objects.get(external_id="nordwire-20250901-regatta-results")
+    assert "<pre>Crew        Time\nLindby I    4:02\nHarju       4:09</pre>" in article.body
+
+
+def test_ninjs_2_headlines_bodies_list_associations_and_merged_authors():
+    out, err, failed = run_import(SHAPES / "moorland-fires.ninjs2.json")
+    assert failed is None, err
+    assert_accounted(out, err, 1)
+    article = Article.objects.get()
+    # An empty main headline falls back to the sub-headline, and the report says so.
+    assert article.headline == "Moorland fires burn for a third day above Hallam Vale"
+    assert "empty headline: used the sub-headline" in out
+    assert article.body.startswith("<p>Fires on the moors")  # HTML body preferred
+    # Byline and structured authors merged without duplicates; the desk editor is no author.
+    assert names(article) == ["Ilse Navarro", "Ravi Chaudhry", "Wen Okafor"]
+    ravi = Author.objects.get(name="Ravi Chaudhry")
+    assert ravi.bio.startswith("Ravi Chaudhry covers")
+    assert article.bylines.get(author__name="Wen Okafor").role == "photographer"
+    # 2.x association list: the mainpic with its caption, credit and original rendition.
+    photo = article.lead_photo
+    assert photo.caption == "Smoke rises over the heather above Hallam Vale on Monday."
+    assert photo.credit_line == "Wen Okafor / Nordwire"
+    assert photo.source_url == "https://img.nordwire.example/moor.jpg"
+    # The code-only subject is metadata, never a tag.
+    assert tag_names(article) == {"environment"}
+    assert "mediatopic/20000157" in article.subject_codes
+
+
+def test_zoneless_wire_times_are_in_the_newsrooms_zone(settings):
+    settings.TIME_ZONE = "Europe/Oslo"
+    run_import(SHAPES / "moorland-fires.ninjs2.json")
+    # firstcreated 2025-10-20T07:45:00 with no zone: 07:45 in Oslo (UTC+2 in October).
+    assert Article.objects.get().published_at == datetime(2025, 10, 20, 5, 45, tzinfo=UTC)
+
+
+def test_nitf_36_default_namespace_media_person_split_and_agency_credit():
+    out, err, failed = run_import(SHAPES / "kestrel-ferry-v1.nitf.xml")
+    assert failed is None, err
+    article = Article.objects.get()
+    assert article.headline == "Kestrel Bay ferry to run through the winter"
+    assert names(article) == ["Mara Lindqvist", "Joel Ekberg"]  # one <person>, two people
+    assert article.source_credit == "TT" and not Author.objects.filter(name="TT").exists()
+    assert article.dateline == "KESTREL BAY, Sweden"
+    # The <media> picture: a figure in its place, with caption and credit.
+    photo = Photo.objects.get(external_id="NW-IMG-20251104-77")
+    assert photo.caption == "The ferry Tärnan leaves Kestrel Bay in morning fog."
+    assert photo.credit_line == "Henrik Ståhl / Nordwire"
+    assert photo.alt_text == "The ferry Tärnan at the quay"
+    assert f'data-photo="{photo.pk}"' in article.body
+    # Subjects: the named one is a tag, the code-only one is not; both codes kept.
+    assert tag_names(article) == {"transport"}
+    assert article.subject_codes.split() == ["IPTC:04015000", "IPTC:04015001"]
+
+
+def test_newsml_package_links_its_story_to_its_pictures_and_the_envelope_stays_out():
+    out, err, failed = run_import(SHAPES / "harbour-lights-package.newsml.xml")
+    assert failed is None, err
+    # A package, a story, two pictures and a video: five items, five report lines.
+    assert_accounted(out, err, 5)
+    assert "NewsML-G2 item class video: not a story" in out
+    article = Article.objects.get()
+    # NewsML-G2 carrying NITF: read as NewsML, headline and dateline from the NITF.
+    assert article.source == "newsml"
+    assert article.headline == "Vellmouth lights its harbour for the winter festival"
+    assert article.dateline == "VELLMOUTH"
+    assert article.lead_photo.external_id.endswith("harbour-lights-pic1")
+    second = Photo.objects.get(external_id__endswith="harbour-lights-pic2")
+    assert f'data-photo="{second.pk}"' in article.body
+    assert Photo.objects.count() == 2
+    # The envelope is not the story.
+    text = article.body
+    assert "BC-EU-Harbour-Lights" not in text
+    assert "Editor's note" not in text and "By Anja Petrov" not in text
+    assert text.count("Vellmouth lights its harbour") == 0
+    assert text.startswith("<p>Two hundred paper lanterns")
+    assert "By the end of the week" in text  # a sentence starting "By" is not a byline
+    assert names(article) == ["Anja Petrov"] and article.source_credit == "dpa"
+    # Codes and place subjects never become tags.
+    assert tag_names(article) == {"arts, culture and entertainment"}
+    assert {"medtop:20000106", "N2:LIGHT"} <= set(article.subject_codes.split())
+
+
+def test_newsml_text_plain_is_escaped_tables_keep_lines_and_a_login_is_no_byline():
+    out, err, failed = run_import(SHAPES / "tidewatch-results.newsml.xml")
+    assert failed is None, err
+    article = Article.objects.get()
+    assert article.headline == "Results of the Tidewatch coastal rowing regatta on Sunday."
+    assert "empty headline: used the abstract" in out
+    assert "with &lt;p&gt; marks as the agency typed them &amp; more." in article.body
+    assert "Vellmouth A     21:04.3   12\nSkarvik" in article.body
+    assert names(article) == []  # "sd_results" is a login name
+
+
+def test_utf16_wire_files_are_read(tmp_path):
+    for source in (SHAPES / "kestrel-ferry-v1.nitf.xml", SHAPES / "moorland-fires.ninjs2.json"):
+        text = source.read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+        (tmp_path / source.name).write_bytes(text.encode("utf-16"))
+    out, err, failed = run_import(tmp_path)
+    assert failed is None, err
+    assert Article.objects.count() == 2
+    assert Article.objects.filter(dateline="KESTREL BAY, Sweden").exists()
+
+
+def test_subject_codes_are_exported_restored_and_searchable_by_staff(tmp_path, admin_client):
+    from django.core.management import call_command
+
+    run_import(SHAPES / "kestrel-ferry-v1.nitf.xml")
+    article = Article.objects.get()
+    changelist = admin_client.get("/admin/articles/article/", {"q": "04015001"})
+    assert article.headline in changelist.content.decode()
+    call_command("export_articles", str(tmp_path / "backup"), stdout=StringIO())
+    Article.objects.all().delete()
+    call_command("restore_articles", str(tmp_path / "backup"), stdout=StringIO())
+    restored = Article.objects.get()
+    assert restored.subject_codes == "IPTC:04015000\nIPTC:04015001"
+    assert restored.source_credit == "TT"
+
+
+@pytest.mark.parametrize(
+    ("hedline", "abstract", "expected", "note"),
+    [
+        (
+            "<hl1/><hl2>Night buses return to Vellmouth</hl2>",
+            "",
+            "Night buses return to Vellmouth",
+            "sub-headline",
+        ),
+        (
+            "<hl1> </hl1>",
+            "<abstract>Buses run all night again.</abstract>",
+            "Buses run all night again.",
+            "abstract",
+        ),
+        ("<hl1/>", "", "The night buses are back.", "first sentence of the body"),
+    ],
+    ids=["hl2", "abstract", "first-sentence"],
+)
+def test_an_empty_nitf_headline_falls_back_and_says_so(tmp_path, hedline, abstract, expected, note):
+    path = tmp_path / "empty-headline.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><nitf><head><docdata>'
+        '<doc-id id-string="ours.empty"/></docdata></head><body><body.head>'
+        f"<hedline>{hedline}</hedline>{abstract}</body.head><body.content>"
+        "<p>The night buses are back. They run every hour.</p></body.content></body></nitf>",
+        encoding="utf-8",
+    )
+    out, err, failed = run_import(path)
+    assert failed is None, err
+    assert Article.objects.get().headline == expected
+    assert f"empty headline: used the {note}" in out

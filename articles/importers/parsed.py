@@ -86,6 +86,16 @@ class ParsedArticle:
     version: int = 0
     old_paths: list[str] = field(default_factory=list)
     corrections: list[tuple[datetime, str]] = field(default_factory=list)
+    # Vocabulary codes of the source's subjects ("medtop:20000822"): staff metadata,
+    # never public tags; the concepts' names go to ``tags``.
+    subject_codes: list[str] = field(default_factory=list)
+    # The agency or outlet a byline names ("dpa", "TT"): a credit, not an author.
+    source_credit: str = ""
+    # Why the source withdrew the item (a kill or withhold notice), for the audit trail.
+    withdrawn_reason: str = ""
+    # Why the source says the item is not for the public (a private or password-protected
+    # WordPress post): no --status publishes it; it keeps ``status`` (a draft, in review).
+    never_public: str = ""
     origin: str = ""
     line: int | None = None
     notes: list[str] = field(default_factory=list)
@@ -106,6 +116,36 @@ class ParsedArticle:
             if photo.file_path:
                 data.setdefault("files", []).append(_file_digest(photo.file_path))
         return hashlib.sha256(json.dumps(data, default=str, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class ParsedPicture:
+    """A picture item of an agency feed: it becomes a photo of the library, no article."""
+
+    photo: ParsedPhoto
+    source: str
+    external_id: str
+    origin: str = ""
+    line: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def headline(self) -> str:
+        return self.photo.title or self.photo.caption[:80] or self.external_id
+
+
+@dataclass
+class Skipped:
+    """An item read and deliberately not imported (an advisory, a package), with why."""
+
+    reason: str
+    headline: str = ""
+    origin: str = ""
+    line: int | None = None
+
+
+# What a format yields for each item of a file.
+Item = ParsedArticle | ParsedPicture | Skipped | ParseError
 
 
 def _file_digest(path: Path | str) -> str:

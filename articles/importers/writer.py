@@ -9,11 +9,14 @@ wrote it: the body sanitised by the rule ``Article.save()`` uses, slugs from
 (``Article.keep_source_addresses``, and ``Article.save()`` for a move).
 """
 
+import hashlib
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import reversion
 from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -21,13 +24,13 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from photos.credits import parse_credit_line
-from photos.models import Credit, Photo
+from photos.models import Credit, Photo, Rendition
 from photos.tasks import make_preview, schedule_renditions
 
 from .. import richtext
 from ..models import Article, Author, Byline, Correction, Section, Status, Tag
-from ..workflow import move_to
-from .parsed import ParsedArticle, ParsedAuthor, ParsedPhoto
+from ..workflow import StaleEdit, TransitionError, claim_edit, move_to, record
+from .parsed import ParsedArticle, ParsedAuthor, ParsedPhoto, ParsedPicture
 
 BATCH_SIZE = 200
 DEFAULT_SECTION = "News"
@@ -37,12 +40,79 @@ Key = tuple[str, str]  # (source, external id)
 
 @dataclass
 class Outcome:
-    action: str  # created, updated, unchanged
+    action: str  # created, updated, unchanged, skipped
     article: Article | None
+    reason: str = ""  # why an item was skipped
+    photo: Photo | None = None  # what a picture item became
+
+
+# An import based on a state of the article that an editor has since changed.
+CHANGED_SINCE_READ = "changed in the CMS since it was read: kept"
+# The fields an import writes on an existing article: never its status, version or the
+# desk's own fields, which only the workflow and the desk change.
+IMPORTED_FIELDS = [
+    "headline",
+    "slug",
+    "dek",
+    "body",
+    "section",
+    "dateline",
+    "subject_codes",
+    "source_credit",
+    "lead_photo",
+    "source_version",
+    "source_fingerprint",
+    "published_at",
+    "substantive_update_at",
+    "updated_at",
+]
+
+
+def fit(parsed: ParsedArticle) -> ParsedArticle:
+    """Cut what is longer than its column allows (a 131,000-character first line), with a
+    note in the report, so every database stores the same thing and none refuses it."""
+    for name in ("headline", "dateline", "source_credit"):
+        value, limit = getattr(parsed, name), _limit(Article, name)
+        if len(value) > limit:
+            setattr(parsed, name, value[: limit - 1].rstrip() + "…")
+            parsed.notes.append(f"{name} cut from {len(value):,} to {limit} characters")
+    limit = _limit(Article, "external_id")
+    if len(parsed.external_id) > limit:
+        # An id too long to store whole keeps its identity as a digest.
+        digest = hashlib.sha256(parsed.external_id.encode()).hexdigest()
+        parsed.external_id = parsed.external_id[: limit - 65] + "#" + digest
+        parsed.notes.append("external id too long: kept with a digest")
+    limit = _limit(Author, "name")
+    for author in parsed.authors:
+        if len(author.name) > limit:
+            parsed.notes.append(f"author name cut to {limit} characters")
+            author.name = author.name[:limit]
+    limit = _limit(Tag, "name")
+    if any(len(t) > limit for t in parsed.tags):
+        parsed.notes.append(f"tags cut to {limit} characters")
+        parsed.tags = [t[:limit] for t in parsed.tags]
+    for photo in parsed.all_photos():
+        _fit_photo(photo)
+    return parsed
+
+
+def _fit_photo(parsed: ParsedPhoto) -> None:
+    for name in ("caption", "credit_line", "alt_text", "title", "copyright_notice", "source_url"):
+        limit = _limit(Photo, name)
+        if limit and len(getattr(parsed, name)) > limit:
+            setattr(parsed, name, getattr(parsed, name)[:limit])
+    limit = _limit(Photo, "external_id")
+    if len(parsed.external_id) > limit:
+        parsed.external_id = hashlib.sha256(parsed.external_id.encode()).hexdigest()
+
+
+def _limit(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    return int(getattr(field, "max_length", 0) or 0)
 
 
 def slug_base(text: str, max_length: int = 200) -> str:
-    return (slugify(text) or "untitled")[:max_length].strip("-") or "untitled"
+    return (name_slug(text, max_length) or "untitled")[:max_length].strip("-") or "untitled"
 
 
 def unique_slug(
@@ -78,6 +148,25 @@ def free_slugs(items: Sequence[ParsedArticle]) -> list[str]:
     return slugs
 
 
+def name_slug(name: str, max_length: int) -> str:
+    """The slug of an author's, section's or tag's name, distinct for distinct names in any
+    script, and ASCII so that it works in every address and admin form.
+
+    Django's slugify keeps Latin letters only ("Łódź" → "odz"); a name written in another
+    script (Japanese, Arabic, Cyrillic, Greek, Hebrew) would lose its letters and every
+    such tag of an export would become one. Such a name gets a short digest of itself
+    after what Latin part it has ("東京 2020" → "2020-1a2b3c4d"). Latin names keep the
+    slug they always had, so a re-import finds the rows it made before.
+    """
+    ascii_slug = slugify(name)
+    name = name.strip()
+    foreign = any(c.isalpha() and not unicodedata.name(c, "").startswith("LATIN") for c in name)
+    if name and (foreign or not ascii_slug):
+        digest = hashlib.sha256(name.casefold().encode()).hexdigest()[:8]
+        return "-".join(filter(None, [ascii_slug[: max_length - 9].strip("-"), digest]))
+    return ascii_slug[:max_length].strip("-")
+
+
 class Lookups:
     """Authors, sections and tags found or created during one import run, by slug.
 
@@ -97,7 +186,7 @@ class Lookups:
         self.tags.clear()
 
     def author(self, parsed: ParsedAuthor) -> Author:
-        slug = (slugify(parsed.name) or "author")[:200]
+        slug = name_slug(parsed.name, 200) or "author"
         if slug not in self.authors:
             self.authors[slug], _created = Author.objects.get_or_create(
                 slug=slug,
@@ -107,7 +196,7 @@ class Lookups:
 
     def section(self, name: str, slug: str = "") -> Section:
         name = name or DEFAULT_SECTION
-        slug = slugify(slug or name)[:100] or "news"
+        slug = name_slug(slug or name, 100) or "news"
         if slug not in self.sections:
             self.sections[slug] = Section.objects.filter(slug=slug).first() or (
                 Section.objects.create(name=name[:100], slug=slug)
@@ -116,10 +205,10 @@ class Lookups:
 
     def tag(self, name: str) -> Tag:
         name = name.strip()[:100]
-        key = slugify(name)
+        key = name_slug(name, 100)
         if key not in self.tags:
             self.tags[key] = Tag.objects.filter(slug=key).first() or Tag.objects.create(
-                name=name, slug=unique_slug(Tag, name, max_length=100)
+                name=name, slug=unique_slug(Tag, key, max_length=100)
             )
         return self.tags[key]
 
@@ -145,6 +234,9 @@ def _photo_keys(parsed: ParsedArticle) -> list[Key]:
     ]
 
 
+PHOTO_FIELDS = ["caption", "credit_line", "alt_text", "title", "copyright_notice", "source_url"]
+
+
 def _set_photo_fields(photo: Photo, parsed: ParsedPhoto) -> None:
     photo.caption = parsed.caption
     photo.credit_line = parsed.credit_line
@@ -165,6 +257,14 @@ def target_status(parsed: ParsedArticle, article: Article | None, status: str) -
     """The status an import leaves ``article`` (None: a new one) in."""
     # Without --status or one from the source, a re-import keeps the article's status.
     target = status or parsed.status or (article.status if article else Status.DRAFT)
+    if parsed.never_public and target == Status.PUBLISHED:
+        # Private or password-protected at the source: never public, whatever --status says.
+        target = parsed.status if parsed.status != Status.PUBLISHED else Status.DRAFT
+    if parsed.status == Status.ARCHIVED:
+        # A killed or withheld item wins over --status: it is never public.
+        target = Status.ARCHIVED
+        if article is not None and article.status in (Status.DRAFT, Status.ARCHIVED):
+            return article.status
     if target == Status.ARCHIVED and (
         article is None or article.status not in (Status.PUBLISHED, Status.ARCHIVED)
     ):
@@ -172,6 +272,32 @@ def target_status(parsed: ParsedArticle, article: Article | None, status: str) -
         # reached without a publish step in its audit trail.
         target = Status.DRAFT
     return target
+
+
+IMPORT_COMMENT = "Status set by import"
+
+
+def desk_decided(article: Article) -> str:
+    """Why the desk, not the source, now decides ``article`` ("" when the source still
+    does): a person saved it or moved it in the CMS, or its last change of status was
+    not made by an import (an operator's command acting without a user counts).
+
+    The re-import rule: the source updates an article's text and status only while
+    nobody has edited or moved it in the CMS. After that a re-import leaves it exactly
+    as the desk left it, so a story an editor unpublished or took down stays so, and
+    says so in the report. Only a withdrawal by the source (a kill) still takes it down.
+    """
+    if article.last_saved_by_id is not None:
+        return "edited in the CMS"
+    last_move = (
+        article.audit_entries.exclude(from_status=models.F("to_status"))
+        .order_by("-at", "-pk")
+        .values_list("comment", flat=True)
+        .first()
+    )
+    if last_move is not None and last_move != IMPORT_COMMENT:
+        return "moved in the CMS"
+    return ""
 
 
 def set_fields(
@@ -201,6 +327,8 @@ def set_fields(
         else lookups.section(parsed.section, parsed.section_slug)
     )
     article.dateline = parsed.dateline[:200]
+    article.subject_codes = "\n".join(parsed.subject_codes)
+    article.source_credit = parsed.source_credit
     article.lead_photo = lead
     article.source_version = parsed.version
     article.source_fingerprint = fingerprint
@@ -214,19 +342,33 @@ def write_related(
     """Bylines, tags, corrections and source addresses of each (article, parsed), in one
     query per kind for any number of articles. ``replace`` drops what the articles had."""
     through = Article.tags.through
+    wanted = [
+        Byline(article=article, author=lookups.author(a), position=i, role=a.role)
+        for article, parsed in pairs
+        for i, a in enumerate(parsed.authors)
+    ]
     if replace:
         ids = [article.pk for article, _parsed in pairs]
-        Byline.objects.filter(article_id__in=ids).delete()
+        # Byline rows that stay as they were are kept (an editor's open form refers to
+        # them by id); only those that changed are replaced.
+        same = {(b.article_id, b.position, b.author_id, b.role) for b in wanted}
+        kept = {
+            (b.article_id, b.position, b.author_id, b.role)
+            for b in Byline.objects.filter(article_id__in=ids)
+        } & same
+        stale = Byline.objects.filter(article_id__in=ids)
+        for article_id, position, author_id, role in kept:
+            stale = stale.exclude(
+                article_id=article_id, position=position, author_id=author_id, role=role
+            )
+        stale.delete()
+        wanted = [b for b in wanted if (b.article_id, b.position, b.author_id, b.role) not in kept]
         Correction.objects.filter(article_id__in=ids).delete()
         through.objects.filter(article_id__in=ids).delete()
     Article.keep_source_addresses(
         {path: article for article, parsed in pairs for path in parsed.old_paths}
     )
-    Byline.objects.bulk_create(
-        Byline(article=article, author=lookups.author(a), position=i, role=a.role)
-        for article, parsed in pairs
-        for i, a in enumerate(parsed.authors)
-    )
+    Byline.objects.bulk_create(wanted)
     through.objects.bulk_create(
         through(article_id=article.pk, tag_id=pk)
         for article, parsed in pairs
@@ -266,12 +408,26 @@ class _Writer:
             # The preview now, so pages never show a missing image; the rest by a worker,
             # asked only once this item's savepoint has committed.
             make_preview(photo)
-            self.saved_files.extend(r.file.name for r in photo.renditions.all())
+            self.saved_files.extend(r.file.name for r in Rendition.objects.filter(photo=photo))
             schedule_renditions(photo)
         if existed:
-            photo.credits.all().delete()
+            Credit.objects.filter(photo=photo).delete()
         Credit.objects.bulk_create(_credits(photo))
         return photo
+
+    def picture(self, parsed: ParsedPicture) -> Outcome:
+        """A picture item as a library photo: created, updated or unchanged."""
+        _fit_photo(parsed.photo)
+        key = (parsed.source, parsed.photo.external_id or parsed.external_id[:300])
+        existing = by_source_id(Photo.objects, *key).first()
+        if existing is not None:
+            before = [getattr(existing, f) for f in PHOTO_FIELDS]
+            probe = Photo()
+            _set_photo_fields(probe, parsed.photo)
+            if [getattr(probe, f) for f in PHOTO_FIELDS] == before:
+                return Outcome("unchanged", None, photo=existing)
+        photo = self.photo(parsed.photo, key)
+        return Outcome("updated" if existing else "created", None, photo=photo)
 
     def save(
         self,
@@ -291,13 +447,42 @@ class _Writer:
             return Outcome("unchanged", article)  # an older version of a wire story
         target = target_status(parsed, article, status)
         fingerprint = parsed.fingerprint(section=section)
+        # Asked only when the import would change something: an unchanged item costs
+        # no query for it.
+        would_change = article is not None and (
+            article.source_fingerprint != fingerprint or article.status != target
+        )
+        decided = desk_decided(article) if article is not None and would_change else ""
+        if article and decided:
+            if target == Status.ARCHIVED and article.status == Status.PUBLISHED:
+                move_to(article, target, by=by, comment=IMPORT_COMMENT)
+                _record_withdrawal(article, parsed, by=by)
+                return Outcome("updated", article)
+            changed = [
+                *(["text"] if article.source_fingerprint != fingerprint else []),
+                *([f"status {target}"] if article.status != target else []),
+            ]
+            if changed:
+                parsed.notes.append(
+                    f"{decided}: kept as the desk left it ({article.status}), "
+                    f"not the source's {' and '.join(changed)}"
+                )
+            return Outcome("unchanged", article)
         if article and article.source_fingerprint == fingerprint:
             if article.status == target:
                 return Outcome("unchanged", article)
-            move_to(article, target, by=by, at=parsed.published_at)
+            if not _move(article, target, parsed, by=by):
+                return Outcome("unchanged", article)
             return Outcome("updated", article)
 
         created = article is None
+        if article is not None:
+            try:
+                # The desk's version lock: an article saved or moved since this import
+                # read it is left as it is now, never overwritten with a stale state.
+                claim_edit(article, expected_version=article.version, by=None)
+            except StaleEdit:
+                return Outcome("skipped", article, CHANGED_SINCE_READ)
         article = article or Article(source=parsed.source, external_id=parsed.external_id)
         photos = [
             self.photo(p, key)
@@ -315,11 +500,40 @@ class _Writer:
             inline=photos,
         )
         # A save that moves a public article keeps its old URL (Article._record_moved_url).
-        article.save()
-        write_related([(article, parsed)], self.lookups, replace=not created)
+        if created:
+            article.save()
+            write_related([(article, parsed)], self.lookups, replace=False)
+        else:
+            # Content only: the status moves through the workflow below, and the version
+            # is the one claimed above. A revision shows the desk what the source changed.
+            with reversion.create_revision():
+                article.save(update_fields=IMPORTED_FIELDS)
+                write_related([(article, parsed)], self.lookups, replace=True)
+                reversion.add_to_revision(article)
+                reversion.set_comment(f"Updated by import from {parsed.source}")
         if article.status != target:
-            move_to(article, target, by=by, at=parsed.published_at)
+            _move(article, target, parsed, by=by)
         return Outcome("created" if created else "updated", article)
+
+
+def _move(article: Article, target: str, parsed: ParsedArticle, *, by: User | None) -> bool:
+    """Walk ``article`` to ``target``; a status the workflow has no way to leave for it
+    (a story taken down is never published again by an import) stays, with a note."""
+    try:
+        move_to(article, target, by=by, at=parsed.published_at)
+    except TransitionError as error:
+        parsed.notes.append(f"status {article.status} kept: {error}")
+        return False
+    if target == Status.ARCHIVED:
+        _record_withdrawal(article, parsed, by=by)
+    return True
+
+
+def _record_withdrawal(article: Article, parsed: ParsedArticle, *, by: User | None) -> None:
+    """The agency's reason for a kill or withhold, beside the take-down in the audit trail."""
+    if parsed.withdrawn_reason:  # a source's kill, not some other way to archived
+        comment = f"Withdrawn by {parsed.source}: {parsed.withdrawn_reason}"
+        record(article, "source_withdrawal", by=by, comment=comment)
 
 
 def save_parsed(
@@ -338,6 +552,7 @@ def save_parsed(
     carries authors, sections and tags over from earlier items of the same run.
     """
     lookups = lookups if lookups is not None else Lookups()
+    fit(parsed)
     writer = _Writer(lookups)
     try:
         with transaction.atomic():
@@ -387,13 +602,13 @@ class Batch:
         self.status, self.section, self.by, self.dry_run = status, section, by, dry_run
         self.lookups = lookups if lookups is not None else Lookups()
         self.size = max(1, size)
-        self.items: list[ParsedArticle] = []
+        self.items: list[ParsedArticle | ParsedPicture] = []
 
-    def add(self, parsed: ParsedArticle) -> list[tuple[ParsedArticle, Result]]:
-        self.items.append(parsed)
+    def add(self, parsed: ParsedArticle | ParsedPicture) -> list[tuple[Any, Result]]:
+        self.items.append(fit(parsed) if isinstance(parsed, ParsedArticle) else parsed)
         return self.flush() if len(self.items) >= self.size else []
 
-    def flush(self) -> list[tuple[ParsedArticle, Result]]:
+    def flush(self) -> list[tuple[Any, Result]]:
         items, self.items = self.items, []
         if not items:
             return []
@@ -418,11 +633,19 @@ class Batch:
         return list(zip(items, results, strict=True))
 
     def _write(self, items, results, saved_files):
-        articles = _existing(Article, [(p.source, p.external_id) for p in items])
-        photos = _existing(Photo, [key for p in items for key in _photo_keys(p)])
+        stories = [p for p in items if isinstance(p, ParsedArticle)]
+        articles = _existing(Article, [(p.source, p.external_id) for p in stories])
+        photos = _existing(Photo, [key for p in stories for key in _photo_keys(p)])
         seen: set[Key] = set()
         run: list[int] = []
         for i, parsed in enumerate(items):
+            if isinstance(parsed, ParsedPicture):
+                # A picture item of a feed: a library photo, written in its place.
+                self._create(items, run, results, saved_files)
+                run = []
+                results[i] = self._save_picture(parsed, saved_files)
+                seen.add((parsed.source, parsed.photo.external_id or parsed.external_id))
+                continue
             key = (parsed.source, parsed.external_id)
             photo_keys = _photo_keys(parsed)
             keys = {*photo_keys, *([key] if parsed.external_id else [])}
@@ -442,6 +665,17 @@ class Batch:
                 results[i] = self._save_one(parsed, saved_files, found=found)
             seen |= keys
         self._create(items, run, results, saved_files)
+
+    def _save_picture(self, parsed, saved_files):
+        writer = _Writer(self.lookups)
+        try:
+            with transaction.atomic():
+                outcome = writer.picture(parsed)
+        except Exception as error:  # reported against this item alone
+            remove_files(writer.saved_files)
+            return error
+        saved_files.extend(writer.saved_files)
+        return outcome
 
     def _save_one(self, parsed, saved_files, found=None):
         writer = _Writer(self.lookups)

@@ -29,6 +29,9 @@ from ..parsed import ParsedArticle, ParsedAuthor, ParsedPhoto, ParseError
 
 SOURCE = "text"
 DATE_RE = re.compile(r"^Written on\s+(\d{1,2})/(\d{1,2})/(\d{4})\s*$", re.IGNORECASE)
+# A line meant as the date line, whatever its date looks like.
+WRITTEN_ON_RE = re.compile(r"^Written on\b", re.IGNORECASE)
+NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "la", "le", "bin", "al", "y"}
 AUTHOR_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s+&\s+")
 CREDIT_RE = re.compile(r"\bCredit:\s*")
 SUBHEAD_MAX = 120
@@ -41,7 +44,14 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def decode(data: bytes, *, path: Path | str = "") -> str:
-    """UTF-8 (a BOM is dropped), else cp1252; refuse what is plainly not text."""
+    """UTF-8 (a BOM is dropped), UTF-16 with its BOM, else cp1252; refuse what is
+    plainly not text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 (Windows' "Unicode" text) is full of zero bytes, yet text.
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"not valid UTF-16 text ({exc.reason})", path=path) from exc
     if b"\x00" in data[:8192]:
         raise ParseError("this is a binary file, not a plain-text article", path=path)
     try:
@@ -74,42 +84,62 @@ def _blocks(text):
         yield start, block
 
 
+def _looks_like_byline(line: str) -> bool:
+    """A line of one to a few names ("Ana Ruiz", "A, B and C"): short, no sentence
+    punctuation at its end, each name a few capitalised words."""
+    if len(line) > 300 or line.endswith(CLOSING_PUNCTUATION) or CREDIT_RE.search(line):
+        return False
+    names = [n.strip() for n in AUTHOR_SPLIT_RE.split(line) if n.strip()]
+    return bool(names) and all(
+        1 <= len(n.split()) <= 5
+        and all(w[:1].isupper() or w.lower() in NAME_PARTICLES for w in n.split())
+        for n in names
+    )
+
+
 def _header(blocks, path):
-    """Take headline, date and byline off the front of ``blocks`` (which may share blocks)."""
+    """Take headline, date and byline off the front of ``blocks`` (which may share blocks).
+
+    The date line and the byline may each be missing (a teaser copied from a listing
+    page has neither): what is there is taken, and the notes say what was missing.
+    Returns (headline, publication date or None, names, last header line, notes).
+    """
     lines = [(start + i, line) for start, block in blocks for i, line in enumerate(block)]
     if not lines:
         raise ParseError("the file is empty", path=path, line=1)
-    if len(lines) < 3:
-        raise ParseError(
-            "expected a headline, a 'Written on MM/DD/YYYY' line and a byline",
-            path=path,
-            line=lines[-1][0],
-        )
-    (hl_no, headline), (date_no, date_line), (by_no, byline) = lines[:3]
+    (hl_no, headline), rest = lines[0], lines[1:]
     if DATE_RE.match(headline):
         raise ParseError("the file has no headline before its date line", path=path, line=hl_no)
-    match = DATE_RE.match(date_line)
-    if not match:
+    last, notes, published = hl_no, [], None
+    if rest and (match := DATE_RE.match(rest[0][1])):
+        date_no = rest[0][0]
+        month, day, year = (int(g) for g in match.groups())
+        try:
+            date = datetime(year, month, day)
+        except ValueError as exc:
+            raise ParseError(
+                f"invalid date {'/'.join(match.groups())!r} ({exc}); expected MM/DD/YYYY",
+                path=path,
+                line=date_no,
+            ) from exc
+        # Noon local time keeps the date the same in every nearby time zone.
+        published = timezone.make_aware(datetime.combine(date.date(), time(12)))
+        last, rest = date_no, rest[1:]
+    elif rest and WRITTEN_ON_RE.match(rest[0][1]):
         raise ParseError(
-            f"expected 'Written on MM/DD/YYYY' after the headline, found {date_line[:60]!r}",
+            f"expected 'Written on MM/DD/YYYY' after the headline, found {rest[0][1][:60]!r}",
             path=path,
-            line=date_no,
+            line=rest[0][0],
         )
-    month, day, year = (int(g) for g in match.groups())
-    try:
-        date = datetime(year, month, day)
-    except ValueError as exc:
-        raise ParseError(
-            f"invalid date {'/'.join(match.groups())!r} ({exc}); expected MM/DD/YYYY",
-            path=path,
-            line=date_no,
-        ) from exc
-    names = [n.strip() for n in AUTHOR_SPLIT_RE.split(byline) if n.strip()]
-    if not names or len(byline) > 300:
-        raise ParseError(f"expected a byline, found {byline[:60]!r}", path=path, line=by_no)
-    # Noon local time keeps the date the same in every nearby time zone.
-    published = timezone.make_aware(datetime.combine(date.date(), time(12)))
-    return headline, published, names, by_no
+    else:
+        notes.append("no 'Written on' date line")
+    names: list[str] = []
+    if rest and _looks_like_byline(rest[0][1]) and len(rest) > 1:
+        names = [n.strip() for n in AUTHOR_SPLIT_RE.split(rest[0][1]) if n.strip()]
+        last = rest[0][0]
+    else:
+        notes.append("no byline")
+    return headline, published, names, last, notes
 
 
 def _photo(lines):
@@ -139,7 +169,7 @@ def _is_subhead(lines):
 def parse_text(text: str, *, name: str, path: Path | str = "") -> ParsedArticle:
     """Parse one article's text into a ParsedArticle; ``name`` is its idempotency key."""
     blocks = list(_blocks(text))
-    headline, published, names, byline_line = _header(blocks, path)
+    headline, published, names, byline_line, notes = _header(blocks, path)
     # Keep only what follows the byline line.
     body_blocks = []
     for start, block in blocks:
@@ -155,6 +185,7 @@ def parse_text(text: str, *, name: str, path: Path | str = "") -> ParsedArticle:
         authors=[ParsedAuthor(name=n) for n in names],
         origin=str(path),
         line=1,
+        notes=notes,
     )
     html = []
     for index, (_start, lines) in enumerate(body_blocks):

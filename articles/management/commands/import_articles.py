@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.backup import is_backup
 from articles.importers.formats import FORMATS, detect_format
-from articles.importers.parsed import ParseError
+from articles.importers.parsed import ParseError, Skipped
 from articles.importers.writer import BATCH_SIZE, Batch
 from articles.models import Status
 
@@ -27,14 +27,18 @@ SKIPPED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".md", ".
 class Report:
     def __init__(self, stdout, stderr):
         self.stdout, self.stderr = stdout, stderr
-        self.counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
+        # Every item read ends in exactly one of these, so they add up to the items read.
+        self.counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
 
     def item(self, action, where, text):
         self.counts[action] += 1
         (self.stderr if action == "failed" else self.stdout).write(f"{action:<9} {where}  {text}")
 
     def summary(self):
-        return ", ".join(f"{n} {action}" for action, n in self.counts.items())
+        # "skipped" is named only when something was, so a plain run reads as before.
+        return ", ".join(
+            f"{n} {action}" for action, n in self.counts.items() if n or action != "skipped"
+        )
 
 
 class Progress:
@@ -179,6 +183,10 @@ class Command(BaseCommand):
         if isinstance(item, ParseError):
             self.failed(location(item.path, path, item.line), item.reason)
             return
+        if isinstance(item, Skipped):
+            self.waiting.append((location(item.origin, path, item.line), item))
+            self.written([])
+            return
         self.waiting.append((location(item.origin, path, item.line), item))
         self.written(self.batch.add(item))
 
@@ -193,12 +201,16 @@ class Command(BaseCommand):
             where, item = self.waiting[0]
             if isinstance(item, str):
                 self.report.item("failed", where, item)
+            elif isinstance(item, Skipped):
+                self.report.item("skipped", where, f"{item.headline}  ({item.reason})".lstrip())
             elif id(item) in outcomes:
                 outcome = outcomes[id(item)]
                 if isinstance(outcome, Exception):
                     self.report.item("failed", where, f"{type(outcome).__name__}: {outcome}")
                 else:
-                    notes = f"  ({'; '.join(item.notes)})" if item.notes else ""
+                    reasons = [outcome.reason] if outcome.reason else []
+                    notes = "; ".join([*reasons, *item.notes])
+                    notes = f"  ({notes})" if notes else ""
                     self.report.item(outcome.action, where, item.headline + notes)
             else:
                 return
