@@ -1,21 +1,54 @@
+from typing import Any
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import JsonResponse
+from django.db.models import Model
+from django.http import HttpRequest, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from photos.credits import parse_credit_line
 
-from . import renditions, uploads
+from . import renditions, uploads, usage
 from .models import Credit, Photo, RenditionsStatus
 from .tasks import make_preview, schedule_renditions
 
 FOCAL_FIELDS = ("focal_x", "focal_y", "focal_width", "focal_height")
 PREFILLED = ["credit_line", "copyright_notice", "caption"]
 PICKER_SIZE = 48
+
+
+FILE_REFUSAL = (
+    "Only an editor can replace or remove a photo's file: the new picture would appear "
+    "at once wherever the photo is shown."
+)
+
+
+def may_replace_file(user: Any) -> bool:
+    """Replacing the file changes the picture on every page showing the photo, as deleting
+    the photo would: it takes the permission to delete photos (editors', not writers')."""
+    return bool(user.has_perm("photos.delete_photo"))
+
+
+def refusing_uses(request: HttpRequest, photo: Photo) -> list[Model]:
+    """What shows ``photo`` where ``request.user`` may not change it; asked once a request
+    (the admin asks for permissions many times while it draws one page)."""
+    asked = request.__dict__.setdefault("_photo_refusing_uses", {})
+    if photo.pk not in asked:
+        asked[photo.pk] = usage.refusing_uses(request.user, photo)
+    return asked[photo.pk]
+
+
+def refusal(uses: list[Model]) -> str:
+    names = ", ".join(f"“{used}”" for used in uses)
+    return (
+        f"Only an editor can change this photo: it is shown in {names}, which you may not "
+        "change (published, or not yours)."
+    )
 
 
 class PhotoForm(forms.ModelForm):
@@ -56,6 +89,7 @@ class PhotoForm(forms.ModelForm):
                 code="duplicate",
             )
         self.instance.content_hash = scratch.content_hash
+        self.instance.original_filename = scratch.original_filename
         self.metadata = {field: getattr(scratch, field) for field in PREFILLED}
         return clean
 
@@ -73,6 +107,20 @@ class CreditInline(admin.TabularInline):
     model = Credit
     extra = 0
     fields = ["position", "creator", "organisation", "licence", "licence_url", "platform"]
+
+    # The credits are part of the photo: whoever may not change it may not change them.
+    # Django's inline signature (with the parent object), which its stubs do not know.
+    def has_add_permission(self, request, obj):  # type: ignore[override]
+        allowed = super().has_add_permission(request, obj)
+        return allowed and not (obj is not None and refusing_uses(request, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and not (obj is not None and refusing_uses(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and not (obj is not None and refusing_uses(request, obj))
 
 
 class OrganisationFilter(admin.SimpleListFilter):
@@ -131,7 +179,15 @@ class PhotoAdmin(admin.ModelAdmin):
         "credits__organisation",
     ]
     inlines = [CreditInline]
-    readonly_fields = ["thumbnail", "renditions", "used_in", "width", "height", "content_hash"]
+    readonly_fields = [
+        "thumbnail",
+        "renditions",
+        "used_in",
+        "original_filename",
+        "width",
+        "height",
+        "content_hash",
+    ]
     fieldsets = [
         (None, {"fields": ["image", "thumbnail", "renditions", "title", "alt_text", "caption"]}),
         (
@@ -151,7 +207,13 @@ class PhotoAdmin(admin.ModelAdmin):
                 "fields": FOCAL_FIELDS,
             },
         ),
-        ("File", {"classes": ["collapse"], "fields": ["width", "height", "content_hash"]}),
+        (
+            "File",
+            {
+                "classes": ["collapse"],
+                "fields": ["original_filename", "width", "height", "content_hash"],
+            },
+        ),
     ]
 
     class Media:
@@ -159,6 +221,45 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
+
+    def has_change_permission(self, request, obj=None):
+        """A photo is changed only by someone who may change everything showing it
+        (``usage.register_rule``); others see it read-only."""
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None and obj.pk:
+            return not refusing_uses(request, obj)
+        return allowed
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.image and not may_replace_file(request.user):
+            fields.append("image")
+        return fields
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Say why a photo is read-only; refuse a post changing what the user may not."""
+        photo = self.get_object(request, unquote(object_id)) if object_id else None
+        if photo is None or not super().has_change_permission(request, photo):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        refused = refusing_uses(request, photo)
+        message = refusal(refused) if refused else None
+        if not message and request.method == "POST" and photo.image:
+            replacing = "image" in request.FILES or "image-clear" in request.POST
+            if replacing and not may_replace_file(request.user):
+                message = FILE_REFUSAL
+        if message and request.method == "POST":
+            # Nothing is saved; the page comes back as it is now, saying why, with a 403.
+            messages.error(request, message)
+            request.method = "GET"  # drawn as when opened: the stored values, read-only
+            try:
+                response = super().changeform_view(request, object_id, form_url, extra_context)
+            finally:
+                request.method = "POST"  # as the request log and middleware should see it
+            response.status_code = 403
+            return response
+        if message:
+            messages.warning(request, message)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         picker = path(
@@ -242,6 +343,12 @@ class PhotoAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        # changeform_view refuses these first, with a message; this holds whatever the path.
+        if change and refusing_uses(request, obj):
+            raise PermissionDenied(refusal(refusing_uses(request, obj)))
+        replaced = change and "image" in form.changed_data and form.initial.get("image")
+        if replaced and not may_replace_file(request.user):
+            raise PermissionDenied(FILE_REFUSAL)
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
@@ -274,3 +381,26 @@ class CreditAdmin(admin.ModelAdmin):
     list_display = ["creator", "organisation", "licence", "platform", "photo"]
     search_fields = ["creator", "organisation", "licence", "platform"]
     list_select_related = ["photo"]
+
+    # A credit is part of its photo: the photo's rule holds here too, and for the bulk
+    # delete (Django asks has_delete_permission of every selected credit, and refuses the
+    # whole request if one is refused).
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and not (obj is not None and refusing_uses(request, obj.photo))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and not (obj is not None and refusing_uses(request, obj.photo))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class CreditForm(form):  # type: ignore[valid-type, misc]
+            def clean_photo(self):
+                photo = self.cleaned_data["photo"]
+                if photo is not None and refusing_uses(request, photo):
+                    raise ValidationError(refusal(refusing_uses(request, photo)))
+                return photo
+
+        return CreditForm

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from newsroom.signals import AnnouncingQuerySet
+
 
 class RenditionsStatus(models.TextChoices):
     NONE = "", "No file yet"
@@ -45,6 +47,10 @@ class Photo(models.Model):
     )
     renditions_error = models.TextField(blank=True, editable=False)
     content_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Stored files are named by a hash of their bytes (uploads.stored_name), so that no
+    # one finds an unpublished photo by guessing; the name it was uploaded with is kept
+    # here, for the library.
+    original_filename = models.CharField(max_length=255, blank=True, editable=False)
     # Where an imported photo came from, so a re-import finds it instead of copying it.
     source = models.CharField(max_length=50, blank=True)
     external_id = models.CharField(max_length=300, blank=True)
@@ -52,6 +58,9 @@ class Photo(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    # Queryset writes announce themselves: cached pages never outlive them.
+    objects = AnnouncingQuerySet["Photo"].as_manager()
 
     class Meta:
         db_table = "articles_photo"  # the table it had before the library became an app
@@ -89,6 +98,9 @@ class Credit(models.Model):
     licence_url = models.URLField(blank=True)
     platform = models.CharField(max_length=100, blank=True, help_text='For example "Wikimedia".')
 
+    # Queryset writes announce themselves: cached pages never outlive them.
+    objects = AnnouncingQuerySet["Credit"].as_manager()
+
     class Meta:
         db_table = "articles_credit"
         ordering = ["photo", "position"]
@@ -108,6 +120,9 @@ class Rendition(models.Model):
     file = models.ImageField(upload_to="renditions/", width_field="width", height_field="height")
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+
+    # Queryset writes announce themselves: cached pages never outlive them.
+    objects = AnnouncingQuerySet["Rendition"].as_manager()
 
     class Meta:
         db_table = "articles_rendition"

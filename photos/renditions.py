@@ -4,6 +4,10 @@ They are derived files, made from the stored original and regenerable at any tim
 (``manage.py regenerate_renditions``).
 """
 
+import ctypes
+import ctypes.util
+import gc
+import math
 from collections.abc import Iterable
 from io import BytesIO
 from typing import Any
@@ -14,12 +18,14 @@ from django.db.models import prefetch_related_objects
 from PIL import Image, ImageOps, features
 
 from .models import Photo, Rendition
-from .uploads import EXTENSIONS
+from .uploads import EXTENSIONS, ORIENTATION, stored_name
 
 WIDTHS = (320, 640, 960, 1280, 1920)
 CROPS = {"crop-16x9": (16, 9), "crop-4x3": (4, 3), "crop-1x1": (1, 1)}
 CROP_MAX_WIDTH = 1600
 SOCIAL = ("social", 1200, 630)
+# Modes Pillow's reduce() takes; palette and 1-bit pictures are resized as they are.
+REDUCIBLE_MODES = {"L", "LA", "PA", "RGB", "RGBA", "RGBX", "RGBa", "La", "CMYK", "I", "F"}
 QUALITY = {"JPEG": 82, "WEBP": 80, "AVIF": 60}
 # AVIF encoding dominates the cost of a rendition set; at speed 8 it is about three times
 # faster than libavif's default for files about 5% larger (bench/renditions.py).
@@ -133,14 +139,18 @@ def render_spec(
         image = _scaled(image, width, {} if scaled is None else scaled)
     elif spec in CROPS or spec == SOCIAL[0]:
         ratio = CROPS.get(spec) or SOCIAL[1:]
-        image = image.crop(crop_box(image.size, ratio, focal))
+        box = crop_box(image.size, ratio, focal)
+        box_w, box_h = box[2] - box[0], box[3] - box[1]
         if spec == SOCIAL[0]:
             target = SOCIAL[1:]
         else:
-            width = min(image.width, CROP_MAX_WIDTH)
-            target = (width, max(1, round(image.height * width / image.width)))
-        if target != image.size:
-            image = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            width = min(box_w, CROP_MAX_WIDTH)
+            target = (width, max(1, round(box_h * width / box_w)))
+        if target != (box_w, box_h):
+            # Resized straight from the box: no full-size copy of the crop first.
+            image = image.resize(target, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+        else:
+            image = image.crop(box)
     else:
         raise ValueError(f"Unknown rendition spec {spec!r}")
     if fmt == "JPEG":
@@ -188,19 +198,78 @@ def renditions_of(photo: Photo) -> dict[str, Rendition]:
     return {r.spec: r for r in photo.renditions.all()}
 
 
-def _open_upright(photo):
+def needed_scale(width: int, height: int, specs: Iterable[str]) -> float:
+    """The smallest fraction of a ``width``×``height`` original that gives every one of
+    ``specs`` all the pixels it shows (1.0: the whole original)."""
+    scale = 0.0
+    for spec in specs:
+        if spec.startswith("w"):
+            target, source = min(spec_width(spec), width), width
+        else:
+            left, _, right, _ = crop_box((width, height), CROPS.get(spec) or SOCIAL[1:])
+            source = right - left
+            target = SOCIAL[1] if spec == SOCIAL[0] else min(source, CROP_MAX_WIDTH)
+        scale = max(scale, target / max(source, 1))
+    return min(scale, 1.0)
+
+
+def _open_upright(photo, specs):
+    """The stored original, upright, decoded at the smallest size ``specs`` allow.
+
+    A 60-megapixel picture is 180 MB of pixels, and the largest rendition needs 2 MP of
+    them: a JPEG is decoded scaled down by libjpeg (``draft``: 1/2, 1/4 or 1/8, never
+    below what is needed), other formats are reduced right after decoding.
+    """
     with photo.image.open("rb") as fh:
         data = fh.read()
-    image = Image.open(BytesIO(data))
+    image: Image.Image = Image.open(BytesIO(data))
+    upright = image.size
+    if image.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8):  # turned a quarter: sides swap
+        upright = upright[::-1]
+    # 2% to spare, so that rounding in the crops never leaves one a pixel short.
+    scale = min(1.0, needed_scale(*upright, specs) * 1.02)
+    if image.format == "JPEG":
+        image.draft(None, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
     image.load()
-    return ImageOps.exif_transpose(image)
+    factor = math.floor(1 / scale) if scale else 1
+    if image.format != "JPEG" and factor >= 2 and image.mode in REDUCIBLE_MODES:
+        image = image.reduce(factor)
+    ImageOps.exif_transpose(image, in_place=True)
+    return image
+
+
+def release_memory() -> None:
+    """Give the memory of decoded pictures back to the system after each photo.
+
+    Freed blocks of a big picture stay in the C allocator's heap (glibc raises its
+    mmap threshold after the first big free), so a worker would keep the peak of its
+    biggest photo for the rest of its life.
+    """
+    gc.collect()
+    if _libc is not None:
+        _libc.malloc_trim(0)
+
+
+def _load_libc():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim  # noqa: B018 (glibc only: absent from musl and macOS)
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+_libc = _load_libc()
 
 
 def _store(photo, spec, made):
     """Save one rendition; if another process saved the same spec first, keep theirs."""
     data, fmt, (width, height) = made
     rendition_obj = Rendition(photo=photo, spec=spec)
-    rendition_obj.file.save(f"{photo.pk}-{spec}.{EXTENSIONS[fmt]}", ContentFile(data), save=False)
+    # Named by its bytes, in a folder of 256: unguessable for a draft's photo, and a new
+    # crop (a moved focal point) is a new address, so caches never serve the old one.
+    name = stored_name(data, EXTENSIONS[fmt])
+    rendition_obj.file.save(f"{name[:2]}/{name}", ContentFile(data), save=False)
     # Set after the file: Django's own size sniffing does not read every format (AVIF).
     rendition_obj.width, rendition_obj.height = width, height
     try:
@@ -227,8 +296,13 @@ def ensure_renditions(
     found = renditions_of(photo)
     wanted = [s for s in (specs or rendition_specs(photo)) if s not in found]
     if wanted:
-        opened = image or _open_upright(photo)
+        opened = image or _open_upright(photo, wanted)
         focal = _focal(photo)
+        if focal and photo.width and opened.width != photo.width:
+            # The focal box is in the original's pixels; the picture may be decoded smaller.
+            ratio = opened.width / photo.width
+            fx, fy, fw, fh = focal
+            focal = (round(fx * ratio), round(fy * ratio), round(fw * ratio), round(fh * ratio))
         scaled: dict[int, Image.Image] = {}
         for spec in sorted(wanted, key=spec_width, reverse=True):  # widest first, see _scaled
             found[spec] = _store(photo, spec, render_spec(opened, spec, focal, scaled))

@@ -43,6 +43,8 @@ def make_preview(photo: Photo) -> None:
         renditions.ensure_renditions(photo, [renditions.preview_spec(photo)])
     except RENDITION_ERRORS:
         logger.exception("Preview rendition of photo %s failed", photo.pk)
+    finally:
+        renditions.release_memory()
 
 
 @task(takes_context=True)
@@ -59,13 +61,17 @@ def make_renditions(
             renditions.delete_renditions(photo)
         made = renditions.ensure_renditions(photo)
     except RENDITION_ERRORS as error:
+        renditions.release_memory()
         # A retry only adds what is missing: what this attempt made is good.
         if not retry_later(context, attempt, photo_id):
             photo.renditions_status = RenditionsStatus.FAILED
             photo.renditions_error = f"{type(error).__name__}: {error}"
             photo.save(update_fields=["renditions_status", "renditions_error"])
         raise
+    count = len(made)
+    del made  # the renditions hold no pixels, but let nothing of this photo outlive it
+    renditions.release_memory()
     # Saved, not updated: the save tells the page cache that the photo's pages changed.
     photo.renditions_status, photo.renditions_error = RenditionsStatus.READY, ""
     photo.save(update_fields=["renditions_status", "renditions_error"])
-    return len(made)
+    return count

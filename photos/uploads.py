@@ -3,10 +3,12 @@
 Every way a file enters the library (the admin form, the importers) goes through
 :func:`prepare_upload`, so the same checks hold everywhere.
 
-The stored original is itself a public file (it is under MEDIA_URL), so it is
-re-encoded on upload, upright and without EXIF, GPS, IPTC or XMP: nothing the
-camera recorded about the place or the device can reach a reader. Credit,
-copyright and caption are read from the metadata before it is dropped.
+The stored original is itself a public file (it is under MEDIA_URL), so it keeps
+nothing but pixels and the colour profile: no EXIF, GPS, IPTC, XMP, comment or text
+chunk, so nothing the camera (or anyone since) recorded can reach a reader. A JPEG
+is stripped segment by segment without re-encoding; other files, and JPEGs that must
+be turned upright, are re-encoded. Credit, copyright and caption are read from the
+metadata before it is dropped. Its name is a hash of its bytes (``stored_name``).
 """
 
 import hashlib
@@ -30,6 +32,7 @@ DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 IPTC_BYLINE, IPTC_CREDIT, IPTC_SOURCE = (2, 80), (2, 110), (2, 115)
 IPTC_COPYRIGHT, IPTC_CAPTION = (2, 116), (2, 120)
 EXIF_ARTIST, EXIF_COPYRIGHT, EXIF_DESCRIPTION = 0x013B, 0x8298, 0x010E
+ORIENTATION = 0x0112
 
 
 def max_pixels() -> int:
@@ -97,6 +100,10 @@ def validate_image(file: File) -> bytes:
             # verify() leaves the image unusable and does not decode every format fully:
             # decode each frame of a fresh copy, which is what catches a truncated file.
             with Image.open(BytesIO(data)) as image:
+                if image.format == "JPEG":
+                    # libjpeg still reads every byte when it scales by 1/8 as it decodes, so
+                    # truncation is caught with a 64th of the memory (180 MB for 60 MP).
+                    image.draft(None, (max(1, width // 8), max(1, height // 8)))
                 for frame in ImageSequence.Iterator(image):
                     frame.load()
         except ValidationError:
@@ -154,27 +161,135 @@ def read_metadata(image: ImageFile.ImageFile) -> dict[str, str]:
     }
 
 
+# The only JPEG segments a stored file keeps besides the picture's own: the JFIF header,
+# the colour profile, and Adobe's colour transform flag (without it CMYK and RGB files
+# decode with the wrong colours). EXIF, XMP, IPTC/Photoshop, comments, MPF and every
+# other application segment go.
+JPEG_KEEP_APP = {0xE0: b"JFIF\x00", 0xE2: b"ICC_PROFILE\x00", 0xEE: b"Adobe"}
+# Markers that describe the picture: frames (SOFn), tables (DHT, DAC, DQT), restart
+# interval, scans, DNL, DHP, EXP.
+JPEG_PICTURE_MARKERS = {*range(0xC0, 0xC8), *range(0xC9, 0xD0), 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF}
+JFIF_HEADER_LENGTH = 14  # identifier, version, units, density; then its thumbnail, dropped
+# What a decoded frame may keep of the file's ``info``: how to show the pixels, no more.
+PIXEL_INFO = ("icc_profile", "transparency", "duration", "loop", "background", "disposal")
+
+
+def _strip_jpeg(data: bytes) -> bytes | None:
+    """``data`` with every segment but the picture's dropped, losslessly; None if unsure.
+
+    Nothing is decoded or re-encoded: the stored original has the camera's pixels and
+    costs no memory however big it is. Anything after the end of the image (phone
+    makers append second pictures and metadata there) goes too.
+    """
+    if data[:2] != b"\xff\xd8":
+        return None
+    out = [b"\xff\xd8"]
+    i, end = 2, len(data)
+    while i < end:
+        if data[i] != 0xFF:
+            return None
+        while i < end and data[i] == 0xFF:  # fill bytes before a marker
+            i += 1
+        if i >= end:
+            return None
+        marker = data[i]
+        i += 1
+        if marker == 0xD9:  # end of image
+            out.append(b"\xff\xd9")
+            return b"".join(out)
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
+            out.append(bytes((0xFF, marker)))
+            continue
+        if i + 2 > end:
+            return None
+        length = int.from_bytes(data[i : i + 2], "big")
+        if length < 2 or i + length > end:
+            return None
+        payload = data[i + 2 : i + length]
+        i += length
+        if marker in JPEG_KEEP_APP:
+            if not payload.startswith(JPEG_KEEP_APP[marker]):
+                continue
+            if marker == 0xE0:
+                payload = payload[: JFIF_HEADER_LENGTH - 2] + b"\x00\x00"  # no thumbnail
+        elif marker not in JPEG_PICTURE_MARKERS:
+            continue
+        out.append(bytes((0xFF, marker)) + (len(payload) + 2).to_bytes(2, "big") + payload)
+        if marker == 0xDA:  # entropy-coded data follows, up to the next real marker
+            start = i
+            while True:
+                i = data.find(b"\xff", i)
+                if i < 0 or i + 1 >= end:
+                    return None
+                following = data[i + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7:
+                    i += 2  # a stuffed 0xFF or a restart marker: still the scan
+                elif following == 0xFF:
+                    i += 1
+                else:
+                    break
+            out.append(data[start:i])
+    return None
+
+
+def _decodes(data: bytes) -> bool:
+    """Whether ``data`` is a complete JPEG, checked at 1/8 scale."""
+    try:
+        with Image.open(BytesIO(data)) as image:
+            image.draft(None, (max(1, image.width // 8), max(1, image.height // 8)))
+            image.load()
+    except (OSError, SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """``image`` with its ``info`` cut to what displays it: Pillow writes a JPEG's COM
+    segment and a GIF's comment extension back from ``info`` when it saves."""
+    image.info = {k: v for k, v in image.info.items() if k in PIXEL_INFO}
+    return image
+
+
 def _clean_original(data):
-    """The upload re-encoded upright, with no EXIF, GPS, IPTC or XMP; and its format."""
+    """The upload upright, with nothing but pixels and the colour profile; and its format."""
     with Image.open(BytesIO(data)) as image:
         kind = image.format
+        if kind == "JPEG" and image.getexif().get(ORIENTATION, 1) == 1:
+            stripped = _strip_jpeg(data)
+            if stripped is not None and _decodes(stripped):
+                return stripped, kind
         icc = image.info.get("icc_profile")
         frames = getattr(image, "n_frames", 1)
         buffer = BytesIO()
         options = {"icc_profile": icc} if icc else {}
         if frames > 1:
-            # Animations keep every frame; they carry no orientation to apply.
-            image.save(buffer, kind, save_all=True, **options)
+            # Animations keep every frame (they carry no orientation to apply); each is
+            # copied out with its timing and transparency only, so no comment rides along.
+            sequence = [_pixels_only(frame.copy()) for frame in ImageSequence.Iterator(image)]
+            first, rest = sequence[0], sequence[1:]
+            first.save(buffer, kind, save_all=True, append_images=rest, **options)
         else:
-            upright = ImageOps.exif_transpose(image)
+            image.load()
+            # In place: a copy of a 60-megapixel picture is another 180 MB.
+            ImageOps.exif_transpose(image, in_place=True)
+            upright = _pixels_only(image)
             if kind == "JPEG":
-                options.update(quality=92, optimize=True)
+                # Huffman optimisation makes libjpeg hold every coefficient of the picture
+                # (as much again as its pixels): only for files where that is small.
+                options.update(quality=92, optimize=upright.width * upright.height <= 16e6)
                 if upright.mode not in ("RGB", "L", "CMYK"):
                     upright = upright.convert("RGB")
             elif kind in ("WEBP", "AVIF"):
                 options.update(quality=90)
             upright.save(buffer, kind, **options)
     return buffer.getvalue(), kind
+
+
+def stored_name(data: bytes, extension: str) -> str:
+    """A file name from the bytes themselves: nobody finds a draft's photo by counting or
+    by guessing what the photographer called it, and a name never changes its content
+    (caches may keep it for ever)."""
+    return f"{content_hash(data)[:40]}.{extension}"
 
 
 def _max_length(field: str) -> int | None:
@@ -197,5 +312,8 @@ def prepare_upload(file: File, photo: Photo | None = None) -> ContentFile:
                 if value and not getattr(photo, field):
                     setattr(photo, field, value[: _max_length(field)])
     clean, kind = _clean_original(data)
-    stem = PurePath(getattr(file, "name", "") or "photo").stem or "photo"
-    return ContentFile(clean, name=f"{stem}.{EXTENSIONS[kind]}")
+    if photo is not None:
+        # The name the file came with is data for the library, never part of its address.
+        name = PurePath(getattr(file, "name", "") or "").name
+        photo.original_filename = name[: _max_length("original_filename")]
+    return ContentFile(clean, name=stored_name(clean, EXTENSIONS[kind]))

@@ -1,6 +1,7 @@
 """Renditions: sizes never wider than the original, crops around the focal point, made once."""
 
 from io import BytesIO, StringIO
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +14,7 @@ from PIL import Image
 from photos import renditions
 from photos.models import Photo, Rendition
 
-from .factories import make_article, make_photo
+from .factories import make_article, make_photo, run_django_script
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +128,7 @@ def test_picture_tag_offers_modern_formats_with_a_jpeg_fallback():
     assert 'width="1000" height="700"' in html
     assert 'loading="lazy"' in html and 'decoding="async"' in html
     assert 'alt="Boats"' in html
-    assert '<img src="/media/renditions/' in html and "-w960-jpeg" in html
+    assert f'<img src="{photo.renditions.get(spec="w960-jpeg").file.url}"' in html
 
 
 def test_photo_without_renditions_shows_its_original_and_makes_nothing(
@@ -216,3 +217,83 @@ def test_regenerate_renditions_reports_a_missing_file_and_goes_on(media_root):
         call_command("regenerate_renditions", "--now", stdout=out, stderr=err)
     assert f"photo {broken.pk}: failed" in err.getvalue()
     assert fine.renditions.count() == len(renditions.rendition_specs(fine))
+
+
+# Big photos: decoded at the smallest size the renditions need, and memory given back.
+
+
+def test_a_big_jpeg_decoded_small_still_gives_full_size_renditions_around_the_focal_point():
+    # 5000×3400: every rendition needs under half its width, so libjpeg decodes it at 1/2.
+    photo = photo_of((5000, 3400), focal=(4400, 1400, 400, 400))
+    assert renditions.needed_scale(5000, 3400, renditions.rendition_specs(photo)) <= 0.5
+    made = renditions.ensure_renditions(photo)
+    assert (made["w1920-jpeg"].width, made["w1920-jpeg"].height) == (1920, 1306)
+    assert (made["crop-16x9"].width, made["crop-1x1"].width) == (1600, 1600)
+    assert (made["social"].width, made["social"].height) == (1200, 630)
+    square = opened(made["crop-1x1"])
+    # The 3400 px square runs from x=1600 to the right edge: the focal box (4400–4800,
+    # 1400–1800) lands at 2800–3200, 1400–1800 of it, scaled by 1600/3400.
+    focus = square.getpixel((round(3000 * 1600 / 3400), round(1600 * 1600 / 3400)))
+    assert focus[0] > 180 and focus[1] < 80, focus
+
+
+MEMORY_SCRIPT = r"""
+import json, os, sys
+from io import BytesIO
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.core.files.base import ContentFile
+from PIL import Image
+from photos import tasks, uploads
+from photos.models import Photo
+
+picture = Image.effect_noise((6000, 4000), 40).convert("RGB")
+buffer = BytesIO()
+picture.save(buffer, "JPEG", quality=80)
+data = buffer.getvalue()
+del picture, buffer
+
+def status(field):
+    with open("/proc/self/status") as lines:
+        return next(int(l.split()[1]) for l in lines if l.startswith(field + ":")) / 1024
+
+baseline = status("VmRSS")
+with open("/proc/self/clear_refs", "w") as clear:
+    clear.write("5")
+photo = Photo()
+clean = uploads.prepare_upload(ContentFile(data, name="big.jpg"), photo)
+photo.image.save(clean.name, clean)
+tasks.make_preview(photo)
+made = tasks.make_renditions.func(None, photo.pk)
+print(json.dumps({"made": made, "peak": status("VmHWM") - baseline,
+                  "after": status("VmRSS") - baseline}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="needs Linux /proc")
+def test_a_24_megapixel_upload_and_its_renditions_stay_within_bounded_memory(tmp_path):
+    """Before: 257 MB more at the peak and 195 MB still held after (bench/photo_memory.py)."""
+    found = run_django_script(
+        MEMORY_SCRIPT,
+        without=("TASKS_URL",),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'memory.sqlite3'}",
+        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
+        DJANGO_DEBUG="1",
+    )
+    assert found["made"] >= 19
+    assert found["peak"] < 150, found  # 72 MB of pixels at full size, decoded at 1/2
+    assert found["after"] < 40, found
+
+
+@pytest.mark.parametrize("mode", ["P", "RGBA"])
+def test_a_big_png_is_reduced_after_decoding_when_its_mode_allows(mode):
+    picture = Image.new("RGB", (6000, 4000), (200, 30, 30)).convert(mode)
+    buffer = BytesIO()
+    picture.save(buffer, "PNG")
+    photo = Photo(alt_text="Red")
+    photo.image.save("big.png", SimpleUploadedFile("big.png", buffer.getvalue()))
+    square = renditions.ensure_renditions(photo, ["crop-1x1"])["crop-1x1"]
+    assert (square.width, square.height) == (1600, 1600)
+    assert opened(square).convert("RGB").getpixel((800, 800))[0] > 180

@@ -1,5 +1,6 @@
 """Photo uploads are checked by content; bad files are refused clearly and leave nothing behind."""
 
+import hashlib
 import random
 import struct
 import zlib
@@ -156,3 +157,47 @@ def test_same_content_twice_points_to_the_existing_photo(admin_client, media_roo
 def test_importer_entry_point_uses_the_same_checks(content, message):
     with pytest.raises(ValidationError, match=message):
         prepare_upload(ContentFile(content, name="from-import.jpg"))
+
+
+# The stored original: a JPEG is stripped segment by segment, never re-encoded.
+
+
+def noisy_jpeg(**options):
+    picture = Image.effect_noise((640, 480), 60).convert("RGB")
+    buffer = BytesIO()
+    picture.save(buffer, "JPEG", quality=85, **options)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"progressive": True}, {"restart_marker_blocks": 4}, {"subsampling": 0}],
+    ids=["baseline", "progressive", "restart-markers", "4:4:4"],
+)
+def test_a_jpeg_is_stored_with_the_very_pixels_uploaded(options):
+    data = noisy_jpeg(comment="a comment", **options)
+    stored = prepare_upload(ContentFile(data, name="x.jpg")).read()
+    assert b"a comment" not in stored
+    with Image.open(BytesIO(stored)) as kept, Image.open(BytesIO(data)) as uploaded:
+        assert kept.tobytes() == uploaded.tobytes()
+
+
+def test_a_big_jpeg_cut_short_is_refused_though_checked_at_reduced_size():
+    data = noisy_jpeg()
+    with pytest.raises(ValidationError, match="damaged or incomplete"):
+        prepare_upload(ContentFile(data[: len(data) - 400], name="cut.jpg"))
+
+
+def test_an_animation_keeps_its_frames_and_timing():
+    stored = prepare_upload(ContentFile(animated_gif(4), name="a.gif")).read()
+    with Image.open(BytesIO(stored)) as kept:
+        assert kept.n_frames == 4 and kept.info.get("duration") == 100
+        kept.seek(3)
+        assert kept.convert("RGB").getpixel((50, 50))[0] > 60  # the last frame's red
+
+
+def test_the_stored_name_is_the_hash_of_the_stored_bytes():
+    photo = Photo()
+    clean = prepare_upload(ContentFile(image_bytes(), name="Holiday Snap.JPG"), photo)
+    assert clean.name == hashlib.sha256(clean.read()).hexdigest()[:40] + ".jpg"
+    assert photo.original_filename == "Holiday Snap.JPG"
