@@ -49,6 +49,19 @@ def absolute_urls(html):
 
 
 class NewsRss(Rss201rev2Feed):
+    """RSS 2.0 with every author, the full body and the lead image.
+
+    One rule for every text node: plain text (titles, names, categories) is written as
+    text, and where readers render a node as HTML (the item's and the channel's
+    ``description``) the plain text is HTML-escaped first, so a name like
+    ``<script>`` shows as written everywhere. The channel description was once written
+    as text only, which readers took as markup a writer could choose (an author's name).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed["description"] = escape(self.feed["description"])
+
     def rss_attributes(self):
         attrs = super().rss_attributes()
         attrs.update({"xmlns:content": CONTENT_NS, "xmlns:media": MEDIA_NS, "xmlns:dc": DC_NS})

@@ -9,7 +9,7 @@ only through ``workflow.transition()``.
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 
-from . import workflow
+from . import richtext, workflow
 from .editor import BodyEditorWidget
 from .models import Article
 
@@ -73,6 +73,16 @@ class ArticleAdminForm(forms.ModelForm):
     def transition_name(self):
         """The workflow button pressed, if any (its name is ``_transition``)."""
         return self.data.get("_transition") or None
+
+    def clean_body(self):
+        # Article.save() sanitises again; here a body too deep or too large becomes a
+        # message beside the field instead of a failed save.
+        body = self.cleaned_data.get("body") or ""
+        try:
+            richtext.sanitize(body)
+        except richtext.BodyRejected as error:
+            raise forms.ValidationError(str(error)) from error
+        return body
 
     def clean(self):
         cleaned = super().clean()

@@ -26,7 +26,13 @@ UNAVAILABLE_PAGE = """<!doctype html>
 
 def database_unavailable(request, exc):
     """A quick 503 instead of a 500 or a hung worker; load balancers and clients retry."""
-    logger.error("database unavailable for %s %s: %s", request.method, request.path, exc)
+    from .breaker import DatabaseUnavailable, breaker
+
+    # The breaker answers every request while it is open: one log line per outage is
+    # enough (the breaker's own), not one per request.
+    if not isinstance(exc, DatabaseUnavailable):
+        logger.error("database unavailable for %s %s: %s", request.method, request.path, exc)
+        breaker.failed(exc)
     response = HttpResponse(UNAVAILABLE_PAGE, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"

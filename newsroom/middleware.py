@@ -4,10 +4,12 @@ import json
 import logging
 import time
 
+from django.conf import settings
 from django.forms import Media as FormsMedia
 from django.utils.functional import empty
 from js_asset import Media as NonceMedia
 
+from .breaker import DatabaseUnavailable, breaker
 from .errors import DATABASE_DOWN, database_unavailable
 from .routers import replica_reads
 
@@ -97,7 +99,11 @@ class DatabaseUnavailableMiddleware:
     """Answer 503 at once when a view cannot reach the database.
 
     Errors raised before the view (e.g. loading the session) are handled the same way by
-    handler500 (newsroom.errors.server_error).
+    handler500 (newsroom.errors.server_error). While the circuit breaker is open (this
+    process saw the database unreachable; newsroom.breaker) a request is answered before
+    its view runs, unless the view may answer from the cache without the database
+    (``answers_during_outage``: cached pages, /healthz) and the request carries no
+    session, whose loading would wait for the database.
     """
 
     def __init__(self, get_response):
@@ -105,6 +111,15 @@ class DatabaseUnavailableMiddleware:
 
     def __call__(self, request):
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not breaker.is_open():
+            return None
+        if getattr(view_func, "answers_during_outage", False) and (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            return None
+        return database_unavailable(request, DatabaseUnavailable("circuit breaker open"))
 
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_DOWN):

@@ -1,3 +1,4 @@
+import html
 import re
 from xml.etree import ElementTree
 
@@ -5,7 +6,7 @@ import feedparser
 import pytest
 
 from photos.models import Credit
-from tests.factories import make_article, make_author, make_photo, make_section
+from tests.factories import make_article, make_author, make_photo, make_section, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +121,46 @@ def test_absolute_urls_rewrites_each_srcset_candidate_and_leaves_others(settings
         '<a href="https://elsewhere.example/x">x</a><a href="//cdn.example/y">y</a>'
         '<a href="mailto:desk@ledger.example">mail</a>'
     )
+
+
+# A name a writer could choose (authors, sections, tags, headlines, deks), hostile to
+# readers that render a field as HTML.
+HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> & "Q"'
+
+
+def shown(detail, value):
+    """What a feed reader shows for a field: HTML fields are rendered, text is as written."""
+    return html.unescape(value) if detail is None or detail.type == "text/html" else value
+
+
+def test_hostile_names_show_as_written_in_every_field_of_every_feed(client, settings):
+    settings.NEWSROOM = {**settings.NEWSROOM, "SITE_NAME": HOSTILE}
+    section = make_section(name=HOSTILE, slug="hostile", description=HOSTILE)
+    author = make_author(name=HOSTILE, slug="hostile-author")
+    make_article(
+        headline=HOSTILE,
+        dek=HOSTILE,
+        section=section,
+        authors=[author],
+        tags=[make_tag(name=HOSTILE)],
+    )
+    for url in (
+        "/feeds/rss/",
+        "/feeds/atom/",
+        "/section/hostile/rss/",
+        "/section/hostile/atom/",
+        "/author/hostile-author/rss/",
+        "/author/hostile-author/atom/",
+    ):
+        raw = client.get(url).content.decode()
+        assert "<script>" not in raw and "<img" not in raw, url
+        feed = feedparser.parse(raw)
+        assert not feed.bozo, (url, feed.bozo_exception)
+        channel = feed.feed
+        assert HOSTILE in shown(channel.title_detail, channel.title), (url, "channel title")
+        assert HOSTILE in shown(channel.subtitle_detail, channel.subtitle), (url, "description")
+        (entry,) = feed.entries
+        assert shown(entry.title_detail, entry.title) == HOSTILE, (url, "item title")
+        assert shown(entry.summary_detail, entry.summary) == HOSTILE, (url, "item description")
+        assert [a["name"] for a in entry.authors] == [HOSTILE], (url, "item authors")
+        assert {t.term for t in entry.tags} == {HOSTILE}, (url, "item categories")

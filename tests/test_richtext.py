@@ -158,3 +158,43 @@ def test_article_admin_body_uses_the_rich_text_editor(admin_client):
     assert "data-django-prose-editor-configurable" in page
     assert "photo-embed.js" in page
     assert "PhotoEmbed" in page
+
+
+# --- bounds on depth and size -------------------------------------------------------------
+
+DEEP = "<b><i>" * 5_000 + "text"
+
+
+def test_deeply_nested_unclosed_markup_is_refused_with_a_clear_message():
+    with pytest.raises(richtext.BodyRejected, match="nests tags .* deep"):
+        richtext.sanitize(DEEP)
+    with pytest.raises(richtext.BodyRejected, match="too long"):
+        richtext.sanitize("<p>" + "word " * 250_000 + "</p>")
+    # Ordinary bodies, unclosed paragraphs and list items included, pass.
+    ordinary = "<p>one<p>two<ul><li>a<li><b><i>b</i></b></ul>" * 2_000
+    assert richtext.sanitize(ordinary).startswith("<p>one</p>")
+
+
+def test_a_too_deep_body_is_a_form_error_in_the_admin(admin_client):
+    article = make_article(headline="Harbour reopens")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = admin_client.get(url)
+    response = admin_client.post(url, form_data(page, body=DEEP))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["body"]
+    assert "nests tags" in errors[0]
+    assert Article.objects.get(pk=article.pk).body == article.body
+
+
+def test_a_too_deep_body_fails_its_import_item_with_the_reason():
+    parsed = ParsedArticle(
+        headline="Pasted badly",
+        source="test-feed",
+        external_id="deep-1",
+        body=DEEP,
+        published_at=timezone.now() - timedelta(hours=2),
+        authors=[ParsedAuthor(name="Wire Desk")],
+    )
+    with pytest.raises(richtext.BodyRejected, match="nests tags"):
+        save_parsed(parsed, status=Status.DRAFT)
+    assert not Article.objects.filter(external_id="deep-1").exists()

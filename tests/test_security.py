@@ -408,3 +408,54 @@ def test_hostile_files_in_media_are_served_inert(client, media_root, name, conte
     policy = response["Content-Security-Policy"]
     script_src = re.search(r"script-src ([^;]+)", policy).group(1)
     assert "'unsafe-inline'" not in script_src
+
+
+# --- forged bulk actions ------------------------------------------------------------------
+
+
+def test_a_forbidden_id_beside_a_permitted_one_refuses_the_whole_bulk_action(client, writer):
+    from articles.models import AuditEntry
+
+    mine = make_article(status=Status.DRAFT, created_by=writer, authors=[writer.author_profile])
+    theirs = make_article(status=Status.DRAFT, created_by=make_user(role="Writer"))
+    before = list(Article.objects.order_by("pk").values())
+    client.force_login(writer)
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "submit_selected", "_selected_action": [mine.pk, theirs.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert list(Article.objects.order_by("pk").values()) == before
+    assert not AuditEntry.objects.exists()
+    (message,) = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message.startswith("Nothing was done")
+    # The same request with only the permitted id goes through.
+    client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "submit_selected", "_selected_action": [mine.pk]},
+    )
+    assert Article.objects.get(pk=mine.pk).status == Status.REVIEW
+
+
+def test_an_editor_bulk_action_naming_a_missing_id_changes_nothing(client, editor):
+    ready = make_article(status=Status.REVIEW)
+    client.force_login(editor)
+    client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [ready.pk, ready.pk + 1000, "x"]},
+    )
+    assert Article.objects.get(pk=ready.pk).status == Status.REVIEW
+
+
+# --- login redirect -----------------------------------------------------------------------
+
+
+def test_login_with_an_unsafe_next_lands_on_the_admin(client):
+    make_user("ed")
+    response = client.post(
+        "/admin/login/?next=https://evil.example/",
+        {"username": "ed", "password": "a-long-test-password", "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"

@@ -7,11 +7,13 @@ answer, no counts of the whole archive.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db import connections, transaction
 from django.db.models import F, Lookup, OuterRef, Q, Subquery
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -112,7 +114,10 @@ class ChangeListMixin(admin.ModelAdmin):
         for term in search_terms(search_term):
             credited = Byline.objects.filter(author__name__icontains=term).values("article_id")
             queryset = queryset.filter(
-                Q(headline__icontains=term) | Q(dek__icontains=term) | key_in(credited, queryset.db)
+                Q(headline__icontains=term)
+                | Q(dek__icontains=term)
+                | Q(subject_codes__icontains=term)  # an agency's codes, for staff only
+                | key_in(credited, queryset.db)
             )
         return queryset, False
 
@@ -146,6 +151,31 @@ class ChangeListMixin(admin.ModelAdmin):
         return ", ".join(b.author.name for b in article.ordered_bylines)
 
     # Bulk actions: each article goes through transition() on its own.
+
+    def response_action(self, request, queryset):
+        """Refuse the whole action when any selected id is outside what the user may see.
+
+        Django filters the posted ids by the user's queryset and acts on the rest, so a
+        forged id beside a permitted one was dropped silently and the action reported
+        success. A request naming an article the user may not touch is not a mistake the
+        list can make: nothing is done.
+        """
+        if request.POST.get("select_across") != "1":
+            selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+            try:
+                ids = {int(pk) for pk in selected}
+            except ValueError:
+                ids = None
+            permitted = self.get_queryset(request).filter(pk__in=ids or ()).count()
+            if ids is None or permitted != len(ids):
+                self.message_user(
+                    request,
+                    "Nothing was done: the selection includes articles you may not act on "
+                    "or that no longer exist. Reload the list and select again.",
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
 
     @admin.action(description="Submit selected articles for review")
     def submit_selected(self, request, queryset):
