@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install browser lint typecheck clean serve
+.PHONY: run test install browser lint typecheck clean serve serve-edge varnish
 
 # Runs $(1) with a background task worker beside it: when either stops (Ctrl-C stops
 # both), the other is stopped too, the worker gracefully (SIGTERM: it finishes its task).
@@ -60,7 +60,28 @@ serve: $(STAMP)
 	export DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 GUNICORN_BIND=$(HOST); \
 		$(call with_worker,$(VENV)/bin/gunicorn -c newsroom/gunicorn.conf.py newsroom.wsgi)
 
-test: $(STAMP) browser
+# The edge cache: Debian's Varnish 7 with the xkey module (varnish-modules); installed
+# when we can (root with apt), else the edge test skips, saying why.
+EDGE ?= 127.0.0.1:6081
+varnish:
+	@command -v varnishd >/dev/null 2>&1 || [ -x /usr/sbin/varnishd ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get install -y -qq varnish varnish-modules >/dev/null 2>&1 || echo "Varnish not installed: the edge test will be skipped."; }
+
+# `make serve` behind a local Varnish with deploy/varnish/default.vcl: browse http://$(EDGE).
+# varnishd runs in the foreground beside it (its files in .varnish/), stopped with it; the
+# site purges it through EDGE_CACHE_URL.
+serve-edge: $(STAMP) varnish
+	@mkdir -p .varnish
+	sed -e 's/\.host = "127.0.0.1";/.host = "$(word 1,$(subst :, ,$(HOST)))";/' \
+		-e 's/\.port = "8000";/.port = "$(word 2,$(subst :, ,$(HOST)))";/' \
+		deploy/varnish/default.vcl > .varnish/default.vcl
+	PATH="$$PATH:/usr/sbin" varnishd -F -j none -n $(CURDIR)/.varnish/work -a $(EDGE) -T none \
+		-f $(CURDIR)/.varnish/default.vcl -s malloc,256m & varnish=$$!; \
+		trap 'kill -TERM $$varnish 2>/dev/null; wait $$varnish' EXIT INT TERM; \
+		echo "Edge: http://$(EDGE) (Varnish) in front of http://$(HOST)"; \
+		EDGE_CACHE_URL=http://$(EDGE) $(MAKE) serve
+
+test: $(STAMP) browser varnish
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)
@@ -71,4 +92,4 @@ typecheck: $(STAMP)
 	DJANGO_DEBUG=1 $(VENV)/bin/mypy $(TYPED)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .varnish

@@ -24,7 +24,8 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -36,6 +37,9 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
+
+from newsroom.breaker import breaker
+from newsroom.errors import DATABASE_DOWN, RETRY_AFTER_SECONDS
 
 from .models import Article, Status
 from .signals import content_changed
@@ -56,7 +60,17 @@ _rendering: contextvars.ContextVar[tuple[dict[str, Any], dict[str, Any]] | None]
 )
 # Query parameters the cached views read: pages (lists, sitemaps) and the search words.
 PAGE_PARAMS = {"page", "p", "q"}
-KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Content-Language", "X-Robots-Tag")
+KEPT_HEADERS = (
+    "Content-Type",
+    "ETag",
+    "Last-Modified",
+    "Content-Language",
+    "X-Robots-Tag",
+    KEYS_HEADER := "xkey",
+)
+# The surrogate keys of what the page being made shows (``add_keys``), for the edge cache:
+# a write purges exactly the pages carrying its keys (articles/edge.py).
+_keys: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("page_keys", default=None)
 
 
 def site_state(now: datetime) -> dict[str, Any]:
@@ -69,8 +83,26 @@ def site_state(now: datetime) -> dict[str, Any]:
     """
     state = cache.get(STATE_KEY)
     if state is None or (state["next_due"] is not None and state["next_due"] <= now):
+        breaker.check()  # while the database is known to be down, do not wait for it
         state = _read_state(now)
         cache.set(STATE_KEY, state, _state_lifetime(state, now))
+    _last_state[STATE_KEY] = state
+    return state
+
+
+# The last state this process knew, per process: while the database is down, pages kept
+# under it are still the site's latest (no write can have happened without the database).
+_last_state: dict[str, dict[str, Any]] = {}
+# Says that a page comes from the cache because the database cannot be reached.
+STALE_HEADER = "X-Served-Stale"
+
+
+def _outage_state(exc: Exception) -> dict[str, Any]:
+    """The state to serve cached pages under when reading it failed with ``exc``."""
+    breaker.failed(exc)
+    state = _last_state.get(STATE_KEY)
+    if state is None or not breaker.is_open():
+        raise exc
     return state
 
 
@@ -91,7 +123,9 @@ def _read_state(now):
 
 
 def _state_lifetime(state, now):
-    local = settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    # By class, not by name: a subclass (or the same class under another path) is still
+    # a copy of its own in each process.
+    local = isinstance(caches["default"], LocMemCache)
     return min(LOCAL_STATE_SECONDS if local else MAX_AGE, lifetime(state, now))
 
 
@@ -133,6 +167,10 @@ def connect_signals() -> None:
         forget_site_state, sender=Article.tags.through, dispatch_uid="site-state-article-tags"
     )
     content_changed.connect(forget_site_state, dispatch_uid="site-state-bulk")
+
+    from . import edge
+
+    edge.connect_signals()
 
 
 def site_fragment(name: str, make: Callable[[], T]) -> T:
@@ -177,6 +215,30 @@ def make_public(response: HttpResponse, max_age: int) -> HttpResponse:
     return response
 
 
+def add_keys(*keys: str) -> None:
+    """Name what the page being made shows (``article-42``, ``section-3``, ``home``...)."""
+    collected = _keys.get()
+    if collected is not None:
+        collected.update(keys)
+
+
+def edge_cache_control(response: HttpResponse, state: dict[str, Any], now: datetime) -> None:
+    """Let the edge keep a public page for long: it is purged by key on every change.
+
+    Capped at the next scheduled story, without grace: the edge must fetch every page
+    anew when the story is due (nothing purges then), and never serve the old one.
+    """
+    if not settings.EDGE_CACHE_URL:
+        return
+    s_maxage = settings.EDGE_S_MAXAGE
+    if state["next_due"] is not None:
+        s_maxage = min(s_maxage, math.ceil((state["next_due"] - now).total_seconds()))
+    options: dict[str, Any] = {"s_maxage": max(1, s_maxage)}
+    if s_maxage == settings.EDGE_S_MAXAGE and response.status_code == 200:
+        options["stale_while_revalidate"] = settings.EDGE_GRACE
+    patch_cache_control(response, **options)
+
+
 def cached_page(view: View) -> View:
     """Serve anonymous GETs of ``view`` from the cache; answer conditional requests with 304."""
 
@@ -185,42 +247,27 @@ def cached_page(view: View) -> View:
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return make_private(view(request, *args, **kwargs))
         now = timezone.now()
-        state = site_state(now)
-        max_age = lifetime(state, now)
-        fingerprint = "|".join(
-            # The host too: feeds and sitemaps write absolute URLs from it.
-            str(part)
-            for part in (request.get_host(), request.get_full_path(), state["token"])
-        )
-        key = "page:" + hashlib.sha256(fingerprint.encode()).hexdigest()
-        stored = cache.get(key)
-        if stored is None:
-            rendering = _rendering.set((state, {}))
-            try:
-                response = view(request, *args, **kwargs)
-            finally:
-                _rendering.reset(rendering)
-            if response.status_code != 200:
-                return make_public(response, max_age)
-            if hasattr(response, "render"):
-                response.render()
-            if not response.has_header("ETag"):
-                # From the bytes, so it stays the same across new states and processes.
-                response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
-            if not response.has_header("Last-Modified") and state["changed"]:
-                response["Last-Modified"] = http_date(state["changed"].timestamp())
-            headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
-            # A query string the views do not read (tracking tags, a crawler's noise) gets
-            # the page, made from the kept pieces, but is not kept itself: the cache holds
-            # the site's pages, not one copy per made-up address.
-            if set(request.GET) <= PAGE_PARAMS:
-                cache.set(key, (response.content, headers), max_age)
-        else:
-            content, headers = stored
-            response = HttpResponse(content)
-            for header, value in headers.items():
-                response[header] = value
+        try:
+            state, stale = site_state(now), False
+        except DATABASE_DOWN as exc:
+            state, stale = _outage_state(exc), True
+        # A page served during an outage is not the edge's to keep for long.
+        max_age = min(lifetime(state, now), RETRY_AFTER_SECONDS) if stale else lifetime(state, now)
+        collecting = _keys.set(set())
+        try:
+            response = _cached_response(request, view, state, max_age, *args, **kwargs)
+            keys = _keys.get() or set()
+        finally:
+            _keys.reset(collecting)
+        if keys and not response.has_header(KEYS_HEADER):
+            response[KEYS_HEADER] = " ".join(sorted(keys))
         make_public(response, max_age)
+        if stale:
+            response[STALE_HEADER] = "database-unavailable"
+        else:
+            edge_cache_control(response, state, now)
+        if response.status_code != 200:
+            return response
         return get_conditional_response(
             request,
             etag=response.get("ETag"),
@@ -228,7 +275,59 @@ def cached_page(view: View) -> View:
             response=response,
         )
 
+    # newsroom.middleware lets these through while the database is down: they may answer
+    # from the cache.
+    wrapper.answers_during_outage = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def _cached_response(request, view, state, max_age, *args, **kwargs):
+    """The page from the cache, or made by ``view`` (and kept when it may be)."""
+    fingerprint = "|".join(
+        # The host too: feeds and sitemaps write absolute URLs from it.
+        str(part)
+        for part in (request.get_host(), request.get_full_path(), state["token"])
+    )
+    key = "page:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    stored = cache.get(key)
+    if stored is None:
+        breaker.check()  # not in the cache, and the database is down: 503 at once
+        rendering = _rendering.set((state, {}))
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            _rendering.reset(rendering)
+        if response.status_code != 200:
+            return response
+        if hasattr(response, "render"):
+            response.render()
+        # Every page shows the menu; feeds and sitemaps list the newest stories.
+        content_type = response.get("Content-Type", "")
+        if content_type.startswith("text/html"):
+            add_keys("menu")
+        elif "sitemap" in request.path:
+            add_keys("sitemap")
+        elif "rss" in content_type or "atom" in content_type:
+            add_keys("feed")
+        if keys := _keys.get():
+            response[KEYS_HEADER] = " ".join(sorted(keys))
+        if not response.has_header("ETag"):
+            # From the bytes, so it stays the same across new states and processes.
+            response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+        if not response.has_header("Last-Modified") and state["changed"]:
+            response["Last-Modified"] = http_date(state["changed"].timestamp())
+        headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
+        # A query string the views do not read (tracking tags, a crawler's noise) gets
+        # the page, made from the kept pieces, but is not kept itself: the cache holds
+        # the site's pages, not one copy per made-up address.
+        if set(request.GET) <= PAGE_PARAMS:
+            cache.set(key, (response.content, headers), max_age)
+    else:
+        content, headers = stored
+        response = HttpResponse(content)
+        for header, value in headers.items():
+            response[header] = value
+    return response
 
 
 def _timestamp(value):

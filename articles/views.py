@@ -13,7 +13,7 @@ from photos import renditions
 
 from . import search as article_search
 from . import seo
-from .caching import cached_page, site_fragment, site_fragments
+from .caching import add_keys, cached_page, site_fragment, site_fragments
 from .context_processors import section_menu
 from .models import Article, ArticleRedirect, Author, Section, Status, Tag, bylines_with_authors
 from .richtext import embedded_photo_ids, expand_embeds
@@ -43,6 +43,7 @@ def _page(request, queryset, name, size=PAGE_SIZE):
 
 @cached_page
 def home(request):
+    add_keys("home")
     published = Article.objects.published()
     page = _page(
         request, published.newest_first().values_list("pk", flat=True), "home", HOME_LATEST
@@ -89,6 +90,7 @@ def _list_page(request, template, articles, context, name, **card_options):
 @cached_page
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
+    add_keys(f"section-{section.pk}", f"section-{section.pk}-list")
     articles = Article.objects.published().filter(section=section)
     return _list_page(
         request,
@@ -103,6 +105,11 @@ def section(request, slug):
 @cached_page
 def author(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+    add_keys(
+        f"author-{author.pk}",
+        f"author-{author.pk}-list",
+        *([f"photo-{author.photo_id}"] if author.photo_id else []),
+    )
     articles = Article.objects.published().filter(bylines__author=author)
     return _list_page(
         request,
@@ -117,6 +124,7 @@ def author(request, slug):
 @cached_page
 def tag(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    add_keys(f"tag-{tag.pk}", f"tag-{tag.pk}-list")
     articles = Article.objects.published().filter(tags=tag)
     return _list_page(request, "articles/tag.html", articles, {"tag": tag}, f"tag-{tag.pk}")
 
@@ -138,12 +146,38 @@ def render_cards(ids, template="includes/article_card.html", **options):
         prefetch_related_objects(todo, bylines_with_authors())
         prefetch_related_objects([a.lead_photo for a in todo if a.lead_photo], "renditions")
         return {
-            name: render_to_string(template, {"article": articles[by_name[name]], **options})
+            name: (
+                render_to_string(template, {"article": articles[by_name[name]], **options}),
+                _card_keys(articles[by_name[name]]),
+            )
             for name in missing
         }
 
     cards = site_fragments(list(by_name), make)
-    return [cards[name] for name in by_name]
+    for _html, keys in cards.values():
+        add_keys(*keys)
+    return [cards[name][0] for name in by_name]
+
+
+def _card_keys(article):
+    """What a card shows: the article, its section, byline authors and lead photo."""
+    keys = [f"article-{article.pk}", f"section-{article.section_id}"]
+    keys += [f"author-{byline.author_id}" for byline in article.bylines.all()]
+    if article.lead_photo_id:
+        keys.append(f"photo-{article.lead_photo_id}")
+    return keys
+
+
+def _article_keys(article, body_photos, related):
+    """What an article page shows: its people, tags, photos and the related stories."""
+    keys = {f"article-{article.pk}", f"section-{article.section_id}"}
+    keys |= {f"author-{byline.author_id}" for byline in article.bylines.all()}
+    keys |= {f"tag-{tag.pk}" for tag in article.tags.all()}
+    keys |= {f"photo-{pk}" for pk in body_photos}
+    if article.lead_photo_id:
+        keys.add(f"photo-{article.lead_photo_id}")
+    keys |= {f"article-{other.pk}" for other in related}
+    return sorted(keys)
 
 
 @cached_page
@@ -201,8 +235,10 @@ def article_parts(article, *, preview=False):
                 .newest_first()
             )
         )
+        related = list(related[:RELATED])
         return {
-            "related": render_to_string("includes/related.html", {"related": related[:RELATED]}),
+            "keys": _article_keys(article, embedded_photo_ids(article.body), related),
+            "related": render_to_string("includes/related.html", {"related": related}),
             "title": meta["title"],
             "json_ld": meta["json_ld"],
             "head": render_to_string("includes/article_head.html", context),
@@ -210,7 +246,11 @@ def article_parts(article, *, preview=False):
         }
 
     # A preview shows unsaved dates and unpublished text: never kept.
-    return make() if preview else site_fragment(f"article-{article.pk}", make)
+    if preview:
+        return make()
+    parts = site_fragment(f"article-{article.pk}", make)
+    add_keys(f"article-{article.pk}", *parts.get("keys", ()))
+    return parts
 
 
 def _gone(request, article):
@@ -221,10 +261,14 @@ def _gone(request, article):
 def detail(request, section, year, month, day, slug):
     # Slugs are unique: no ordering for the planner to weigh against the slug index.
     article = next(iter(Article.objects.for_page().filter(slug=slug).order_by()[:1]), None)
+    # An address that answers 404 may start to show a story when one is published.
+    add_keys("missing", *([f"article-{article.pk}"] if article else []))
     if article is None or not article.is_public:
         redirect = (
             ArticleRedirect.objects.select_related("article").filter(old_path=request.path).first()
         )
+        if redirect:
+            add_keys(f"article-{redirect.article_id}")
         if redirect and redirect.article.is_public:
             return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
         if redirect and redirect.article.status == Status.ARCHIVED:

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -84,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.AdminMediaNonceMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Old addresses (imported WordPress URLs, moved articles): 301 or 410 when no page
+    # answers; inside the session and auth middleware, so the 410 page renders as any page.
+    "articles.legacy.LegacyAddressMiddleware",
     # Innermost, so it sees a view's database error before anything turns it into a 500.
     "newsroom.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -124,6 +129,12 @@ if replica_url := env.str("DATABASE_REPLICA_URL", default=""):
 # the worker first and the client would see a dropped connection. With threaded workers
 # keep DATABASE_POOL_MAX_SIZE at least GUNICORN_THREADS.
 DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=2.0)
+# Once a process has seen the database unreachable it answers 503 at once (and serves
+# the pages its cache holds) while one probe every DATABASE_BREAKER_PROBE_SECONDS asks
+# the database; without a probe's word it tries again DATABASE_BREAKER_SECONDS after the
+# last failure (newsroom/breaker.py).
+DATABASE_BREAKER_SECONDS = env.float("DATABASE_BREAKER_SECONDS", default=5.0)
+DATABASE_BREAKER_PROBE_SECONDS = env.float("DATABASE_BREAKER_PROBE_SECONDS", default=0.5)
 for database in DATABASES.values():
     if database["ENGINE"] == "django.db.backends.postgresql":
         # psycopg's pool replaces persistent connections (Django refuses both at once).
@@ -152,6 +163,9 @@ AUTHENTICATION_BACKENDS = [
     "newsroom.auth.LoginRateLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Where a login lands when its ``next`` is missing or unsafe (another site): the admin is
+# the only thing staff log in for (Django's default, /accounts/profile/, is a 404 here).
+LOGIN_REDIRECT_URL = "admin:index"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 # Lock the pair, not the address alone: a newsroom shares one office address.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -234,11 +248,20 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="newsroom@loca
 # prefix keeps this site's keys apart on a shared server.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://newsroom")}
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="newsroom"))
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+if issubclass(import_string(CACHES["default"]["BACKEND"]), LocMemCache):
     # Pages keep their pieces (cards of 1-2 KB, article parts) in the cache: Django's
     # default of 300 entries would throw a third of them away every few requests. 5,000
     # entries of pages (15-130 KB) and pieces stay within tens of megabytes a worker.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5_000)
+
+# The edge cache in front of the site (Varnish with xkey, deploy/varnish/default.vcl): the
+# address its PURGE requests go to, e.g. http://127.0.0.1:6081. Empty: no edge, no purges.
+# With an edge, public pages say s-maxage=EDGE_S_MAXAGE and the edge keeps them until a
+# write purges their keys (articles/edge.py); EDGE_GRACE is how long a stale copy may be
+# served while the edge fetches a new one.
+EDGE_CACHE_URL = env.str("EDGE_CACHE_URL", default="")
+EDGE_S_MAXAGE = env.int("EDGE_S_MAXAGE", default=3600)
+EDGE_GRACE = env.int("EDGE_GRACE", default=30)
 
 # What the public site says about itself (feeds, JSON-LD, the Google News sitemap).
 # Background tasks: Django's Tasks API (the django-tasks backport of Django 6's
@@ -289,9 +312,11 @@ if not DEBUG:
 if proxy_header := env.tuple("DJANGO_SECURE_PROXY_SSL_HEADER", default=()):
     SECURE_PROXY_SSL_HEADER = proxy_header
 
-# Content-Security-Policy (django-csp 4). No inline script at all: the only inline
-# <script> is the article's JSON-LD, which carries the per-request nonce
-# (request.csp_nonce); admin form media get the nonce from AdminMediaNonceMiddleware.
+# Content-Security-Policy (django-csp 4). No inline script at all: the article's JSON-LD
+# is a data block (type application/ld+json), which script-src does not govern, so it
+# carries no nonce and cached pages hold none (a nonce served twice protects nothing).
+# Only the admin's form media use the per-request nonce (AdminMediaNonceMiddleware); the
+# policy names a nonce only on pages that used one.
 # Images may also come from the media origin when media live on a CDN.
 _media_origin = [MEDIA_URL.rstrip("/")] if MEDIA_URL.startswith("https://") else []
 # The rich-text editor (tiptap inside django-prose-editor 0.28) injects one fixed <style>

@@ -1,4 +1,4 @@
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -10,10 +10,10 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.signals import AnnouncingQuerySet
 from photos.models import Photo
 
 from ..richtext import sanitize
-from ..signals import content_changed
 
 if TYPE_CHECKING:
     from .author import Author
@@ -31,31 +31,9 @@ def bylines_with_authors() -> models.Prefetch:
     return models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
 
 
-class ArticleQuerySet(models.QuerySet["Article"]):
-    # Writes that bypass Article.save() and delete() still announce themselves, so cached
-    # pages never outlive them (articles.caching).
-    def update(self, **kwargs: Any) -> int:
-        rows = super().update(**kwargs)
-        content_changed.send(sender=self.model)
-        return rows
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        result = super().delete()
-        content_changed.send(sender=self.model)
-        return result
-
-    def bulk_create(self, objs: Iterable["Article"], *args: Any, **kwargs: Any) -> list["Article"]:
-        created = super().bulk_create(objs, *args, **kwargs)
-        content_changed.send(sender=self.model)
-        return created
-
-    def bulk_update(
-        self, objs: Iterable["Article"], fields: Iterable[str], batch_size: int | None = None
-    ) -> int:
-        rows = super().bulk_update(objs, fields, batch_size=batch_size)
-        content_changed.send(sender=self.model)
-        return rows
-
+class ArticleQuerySet(AnnouncingQuerySet["Article"]):
+    # Writes that bypass Article.save() and delete() still announce themselves
+    # (AnnouncingQuerySet), so cached pages never outlive them (articles.caching).
     def published(self, now: datetime | None = None) -> "ArticleQuerySet":
         """What readers may see. The one definition every public surface uses.
 
@@ -187,6 +165,14 @@ class Article(models.Model):
     source_version = models.PositiveIntegerField(default=0, editable=False)
     # A digest of what the last import brought, so an identical re-import changes nothing.
     source_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # What an agency item says about itself that readers never see: its vocabulary codes
+    # (searchable in the admin) and the agency its byline named.
+    subject_codes = models.TextField(
+        blank=True, help_text="The source's subject codes, one per line. Not shown to readers."
+    )
+    source_credit = models.CharField(
+        max_length=200, blank=True, help_text='The agency the source credits, e.g. "dpa".'
+    )
 
     # The weighted full-text document (headline, dek, body), kept up to date by a PostgreSQL
     # trigger on every write path, bulk ones included (migration 0007). Elsewhere it stays empty.
@@ -396,6 +382,8 @@ class Byline(models.Model):
     author = models.ForeignKey("articles.Author", on_delete=models.PROTECT, related_name="bylines")
     position = models.PositiveSmallIntegerField(default=0)
     role = models.CharField(max_length=30, choices=Role.choices, default=Role.WRITER)
+    # Queryset writes announce themselves: cached pages never outlive them.
+    objects = AnnouncingQuerySet["Byline"].as_manager()
 
     class Meta:
         ordering = ["position"]
@@ -413,6 +401,8 @@ class Correction(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     noted_at = models.DateTimeField(default=timezone.now)
     text = models.TextField()
+    # Queryset writes announce themselves: cached pages never outlive them.
+    objects = AnnouncingQuerySet["Correction"].as_manager()
 
     class Meta:
         ordering = ["noted_at", "pk"]
@@ -426,6 +416,8 @@ class ArticleRedirect(models.Model):
 
     old_path = models.CharField(max_length=500, unique=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    # Queryset writes announce themselves: cached pages never outlive them.
+    objects = AnnouncingQuerySet["ArticleRedirect"].as_manager()
 
     def __str__(self):
         return f"{self.old_path} → {self.article_id}"

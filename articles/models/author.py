@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from newsroom.signals import AnnouncingQuerySet
+
 
 class Author(models.Model):
     """A byline profile. Not a login: guest and wire authors have no user."""
@@ -25,6 +27,9 @@ class Author(models.Model):
         on_delete=models.SET_NULL,
         related_name="author_profile",
     )
+
+    # Queryset writes announce themselves: cached pages never outlive them.
+    objects = AnnouncingQuerySet["Author"].as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,12 +1,17 @@
 from django.db import models
 from django.urls import reverse
 
+from newsroom.signals import AnnouncingQuerySet
+
 
 class Section(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first in menus.")
+
+    # Queryset writes announce themselves: cached pages never outlive them.
+    objects = AnnouncingQuerySet["Section"].as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -21,6 +26,9 @@ class Section(models.Model):
 class Tag(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
+
+    # Queryset writes announce themselves: cached pages never outlive them.
+    objects = AnnouncingQuerySet["Tag"].as_manager()
 
     class Meta:
         ordering = ["name"]
