@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "background",
     "photos",
     "articles",
+    "logins",
     # Last, as its documentation asks: it wraps the authentication of every other app.
     "axes",
 ]
@@ -158,7 +159,8 @@ for database in DATABASES.values():
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# django-axes first: it refuses a locked-out username+address before any password check.
+# Ours first: it refuses a locked-out account, then (django-axes) a locked-out
+# username+address, before any password check.
 AUTHENTICATION_BACKENDS = [
     "newsroom.auth.LoginRateLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -173,9 +175,24 @@ AXES_RESET_ON_SUCCESS = True
 # Its start-up banner would sit at the top of every management command's output.
 AXES_VERBOSE = False
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-# Behind a proxy, the client address comes from X-Forwarded-For (set DJANGO_PROXY_COUNT).
-AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind DJANGO_PROXY_COUNT proxies, the client address is the one the outermost proxy
+# added to X-Forwarded-For (newsroom.auth.client_address); with none, the peer's address.
+# (Axes' own proxy settings need django-ipware, which is not installed, and trust the
+# left-most address, which the client writes.)
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "newsroom.auth.client_address"
+# The answer to a locked-out login: axes' message, or the account lockout's with its end.
+AXES_LOCKOUT_CALLABLE = "newsroom.auth.lockout_response"
+# The account-wide lockout (logins/lockout.py says why axes does not do it): this many
+# failed logins for one username from any addresses within the window lock it, from every
+# address, for LOGIN_ACCOUNT_LOCKOUT, and the editors-in-chief (active superusers with an
+# address) get one e-mail. 20 is four addresses' worth of the per-address limit: no one
+# mistyping gets there, a guesser with many addresses gets 20 tries, then an hour's wait.
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
+LOGIN_ACCOUNT_FAILURE_WINDOW = timedelta(
+    minutes=env.int("LOGIN_ACCOUNT_FAILURE_WINDOW_MINUTES", default=60)
+)
+LOGIN_ACCOUNT_LOCKOUT = timedelta(minutes=env.int("LOGIN_ACCOUNT_LOCKOUT_MINUTES", default=60))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -190,7 +207,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")

@@ -161,6 +161,11 @@ from django.core.wsgi import get_wsgi_application
 app = get_wsgi_application()
 article, uncached = sys.argv[1], sys.argv[2]
 
+# Production mode serves hashed static files: collected first, as `make serve` does.
+from django.core.management import call_command
+
+call_command("collectstatic", interactive=False, verbosity=0)
+
 def get(path):
     started = time.monotonic()
     environ = {"PATH_INFO": path, "HTTP_HOST": "testserver"}
@@ -188,7 +193,7 @@ print(json.dumps(found))
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_cached_pages_answer_200_while_postgresql_refuses_connections():
+def test_cached_pages_answer_200_while_postgresql_refuses_connections(tmp_path):
     article = make_article()
     url = os.environ["DATABASE_URL"]
     target = urlsplit(url)._replace(path="/" + connection.settings_dict["NAME"]).geturl()
@@ -199,6 +204,7 @@ def test_cached_pages_answer_200_while_postgresql_refuses_connections():
         without=("DATABASE_URL", "CACHE_URL"),
         **PRODUCTION,
         TARGET_URL=target,
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         DATABASE_POOL_TIMEOUT="2",
         DATABASE_BREAKER_PROBE_SECONDS="0.2",
     )

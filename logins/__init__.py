@@ -1,0 +1,1 @@
+"""Login protection beyond django-axes' per-address limit: the account-wide lockout."""
