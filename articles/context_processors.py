@@ -1,13 +1,15 @@
 from django.conf import settings
 
 from .caching import site_fragment
-from .models import Section
+from .models import Section, with_published_articles
 
 
 def _menu():
+    # A section with nothing published is not offered to readers (it would be empty, and
+    # its name may announce a story that is not out yet).
     return [
         {"pk": s.pk, "name": s.name, "slug": s.slug, "url": s.get_absolute_url()}
-        for s in Section.objects.all()
+        for s in with_published_articles(Section.objects.all(), "section")
     ]
 
 

@@ -15,7 +15,16 @@ from . import search as article_search
 from . import seo
 from .caching import add_keys, cached_page, site_fragment, site_fragments
 from .context_processors import section_menu
-from .models import Article, ArticleRedirect, Author, Section, Status, Tag, bylines_with_authors
+from .models import (
+    Article,
+    ArticleRedirect,
+    Author,
+    Section,
+    Status,
+    Tag,
+    bylines_with_authors,
+    with_published_articles,
+)
 from .richtext import embedded_photo_ids, expand_embeds
 
 PAGE_SIZE = 20
@@ -104,7 +113,10 @@ def section(request, slug):
 
 @cached_page
 def author(request, slug):
-    author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+    # An author or a tag with no published story has no public page (its name alone could
+    # announce a story that is not out).
+    readable = with_published_articles(Author.objects.all(), "bylines__author")
+    author = get_object_or_404(readable.select_related("photo"), slug=slug)
     add_keys(
         f"author-{author.pk}",
         f"author-{author.pk}-list",
@@ -123,7 +135,7 @@ def author(request, slug):
 
 @cached_page
 def tag(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_object_or_404(with_published_articles(Tag.objects.all(), "tags"), slug=slug)
     add_keys(f"tag-{tag.pk}", f"tag-{tag.pk}-list")
     articles = Article.objects.published().filter(tags=tag)
     return _list_page(request, "articles/tag.html", articles, {"tag": tag}, f"tag-{tag.pk}")

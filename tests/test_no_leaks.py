@@ -109,3 +109,27 @@ def test_author_with_only_hidden_stories_is_not_in_author_sitemap(client):
     make_article(authors=[hidden_author], status=Status.DRAFT)
     make_article()
     assert hidden_author.slug not in client.get("/sitemap-authors.xml").content.decode()
+
+
+def test_a_section_with_nothing_published_is_not_in_the_menu(client):
+    shown = make_section(name="Harbour")
+    make_article(section=shown)
+    coming = make_section(name="Election night")
+    make_article(section=coming, status=Status.DRAFT)
+    make_article(section=coming, published_at=timezone.now() + timedelta(hours=3))
+    page = client.get("/").content.decode()
+    assert "Harbour" in page and shown.get_absolute_url() in page
+    assert "Election night" not in page and coming.get_absolute_url() not in page
+
+
+def test_an_author_or_tag_with_nothing_published_has_no_page(client):
+    author, tag = make_author(name="Nadia Quill"), make_tag(name="Merger talks")
+    draft = make_article(authors=[author], tags=[tag], status=Status.DRAFT)
+    assert client.get(author.get_absolute_url()).status_code == 404
+    assert client.get(tag.get_absolute_url()).status_code == 404
+    # The same addresses answer once a story of theirs is out.
+    draft.status = Status.PUBLISHED
+    draft.published_at = timezone.now() - timedelta(minutes=1)
+    draft.save()
+    assert client.get(author.get_absolute_url()).status_code == 200
+    assert client.get(tag.get_absolute_url()).status_code == 200

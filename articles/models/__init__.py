@@ -6,6 +6,7 @@ from .article import (
     Correction,
     Status,
     bylines_with_authors,
+    with_published_articles,
 )
 from .audit import AuditEntry
 from .author import Author
@@ -25,4 +26,5 @@ __all__ = [
     "Status",
     "Tag",
     "bylines_with_authors",
+    "with_published_articles",
 ]

@@ -31,6 +31,13 @@ def bylines_with_authors() -> models.Prefetch:
     return models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
 
 
+def with_published_articles(queryset: models.QuerySet[Any], link: str) -> models.QuerySet[Any]:
+    """Those of ``queryset`` (sections, authors, tags) that a published article reaches
+    through ``link`` (its field naming them): what readers may be shown a page or a link of."""
+    published = Article.objects.published().filter(**{link: OuterRef("pk")})
+    return queryset.filter(Exists(published))
+
+
 class ArticleQuerySet(AnnouncingQuerySet["Article"]):
     # Writes that bypass Article.save() and delete() still announce themselves
     # (AnnouncingQuerySet), so cached pages never outlive them (articles.caching).
