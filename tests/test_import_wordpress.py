@@ -463,3 +463,143 @@ def test_every_item_read_is_accounted_for_in_the_report(name, include_pages):
         assert sum(counted.values()) == read, out
         # One report line for each.
         assert len(out.strip().splitlines()) - 1 == read
+
+
+# --- what the WordPress importer's own tests assert (wordpress/EXPECTED.md) ---------------
+# Parser-level facts that have a CMS equivalent are checked on the imported articles.
+# Comments, post meta, term meta, page parents and terms no post uses have no equivalent
+# here and are not imported.
+
+
+def test_small_export_pages_users_and_a_double_import_with_pages():
+    """test_small_import / test_double_import: pages publish 4 + draft 1, 3 users."""
+    path = shared_file("fixtures/wordpress/small-export.xml")
+    out, err, failed = run_import(path, include_pages=True)
+    assert failed is None, err
+    assert "11 created" in out
+    pages = {
+        "1-col page": ("1-col-page", Status.PUBLISHED),
+        "Draft Page": ("draft-page", Status.DRAFT),
+        "Parent Page": ("parent-page", Status.PUBLISHED),
+        "Child Page": ("child-page", Status.PUBLISHED),
+        "Sample Page": ("sample-page", Status.PUBLISHED),
+    }
+    for title, (slug, status) in pages.items():
+        page = Article.objects.get(headline=title)
+        assert (page.slug, page.status) == (slug, status), title
+        assert [b.author.name for b in page.bylines.select_related("author")] == ["admin"]
+    assert Article.objects.filter(status=Status.PUBLISHED).count() == 5 + 4
+    assert Article.objects.exclude(status=Status.PUBLISHED).count() == 1 + 1
+    assert set(Author.objects.values_list("name", flat=True)) == {"admin", "editor", "author"}
+    before = counts()
+    out, err, failed = run_import(path, include_pages=True)
+    assert failed is None, err
+    assert "0 created, 0 updated, 11 unchanged" in out
+    assert counts() == before
+
+
+def test_slashes_are_not_stripped():
+    """test_slashes_should_not_be_stripped (ticket 21007)."""
+    out, err, failed = run_import(shared_file("fixtures/wordpress/slashes.xml"))
+    assert failed is None, err
+    article = Article.objects.get()
+    assert article.section.slug == "alpha"
+    assert article.section.name == 'a \\"great\\" category'
+    assert article.body == '<p>Slashes aren\\\'t \\"cool\\"</p>'
+
+
+def test_flat_attachment_becomes_the_library_photo_the_post_embeds():
+    """test_flat_attachment_import_rewrites_attachment_url: one attachment, one post, and
+    the post shows the imported copy, not the old site's file."""
+    out, err, failed = run_import(
+        shared_file("fixtures/wordpress/wxr-flat-attachment-same-site.xml")
+    )
+    assert failed is None, err
+    article = Article.objects.get()
+    photo = Photo.objects.get()
+    assert photo.source_url == "https://wpthemetestdata.files.wordpress.com/2008/06/canola2.jpg"
+    assert f'<figure data-photo="{photo.pk}">' in article.body
+    assert "wpthemetestdata.files.wordpress.com" not in article.body
+
+
+def test_wxr_1_1_author_terms_and_page():
+    """test_wxr_version_1_1: author John Doe, category alpha, tag Clippable, 2 posts."""
+    out, err, failed = run_import(
+        shared_file("fixtures/wordpress/valid-wxr-1.1.xml"), include_pages=True
+    )
+    assert failed is None, err
+    assert "2 created" in out
+    (author,) = Author.objects.all()
+    assert (author.name, author.email) == ("John Doe", "johndoe@example.org")
+    post = Article.objects.get(headline="Hello world!")
+    assert (post.section.slug, post.section.name) == ("alpha", "alpha")
+    assert list(post.tags.values_list("slug", "name")) == [("clippable", "Clippable")]
+    assert Article.objects.get(headline="About").redirects.filter(old_path="/?page_id=2").exists()
+
+
+def test_wxr_1_0_tags_in_the_old_tag_domain():
+    """test_wxr_version_1_0: 6 posts; WXR 1.0 tags use the domain "tag"; the one creator
+    becomes an author although the header lists none."""
+    out, err, failed = run_import(
+        shared_file("fixtures/wordpress/valid-wxr-1.0.xml"), include_pages=True
+    )
+    assert failed is None, err
+    assert "6 created" in out
+    terms = {
+        "Hello world!": ("uncategorized", set()),
+        "Alpha post": ("alpha", {"news", "roar"}),
+        "Child post": ("child", {"chicken", "face"}),
+    }
+    for title, (section, tags) in terms.items():
+        article = Article.objects.get(headline=title)
+        assert article.section.slug == section, title
+        assert set(article.tags.values_list("slug", flat=True)) == tags, title
+    assert list(Author.objects.values_list("name", flat=True)) == ["admin"]
+
+
+def test_wxr_simple_first_post():
+    """test_parse_simple_wxr_content: post 10, its title, slug, status and author."""
+    out, err, failed = run_import(shared_file("fixtures/wordpress/wxr-simple.xml"))
+    assert failed is None, err
+    article = Article.objects.get()
+    assert article.headline == '"The Road Not Taken" by Robert Frost'
+    assert (article.slug, article.status) == ("hello-world", Status.PUBLISHED)
+    assert article.external_id == "https://playground.internal/path/?p=10"
+    (author,) = Author.objects.all()
+    assert (author.name, author.email) == ("admin", "admin@localhost.com")
+
+
+def test_utf8_challenges_one_post_one_term_one_author():
+    """test_parse_wxr_with_challenging_utf8_sequences: 1 post, 1 term, 1 author. Our slugs
+    are ASCII, made from post_name and the category slug without the invisible marks."""
+    out, err, failed = run_import(shared_file("fixtures/wordpress/wxr-utf-8-challenges.xml"))
+    assert failed is None, err
+    article = Article.objects.get()
+    assert article.slug == "hello-world-utf8-test"
+    assert article.section.slug == "uncategorized" and Section.objects.count() == 1
+    assert Author.objects.count() == 1 and Tag.objects.count() == 0
+
+
+def test_blank_lines_and_adjacent_cdata_in_post_content():
+    """post-content-blank-lines.xml (3 newlines: a line break and a blank line) and
+    multiple-cdata.xml (adjacent CDATA sections concatenated)."""
+    run_import(shared_file("fixtures/wordpress/post-content-blank-lines.xml"))
+    assert Article.objects.get().body == (
+        "<p>This is an example of a WordPress post.<br>\n"
+        "\t\tIt has lines with text (and one blank line).</p>\n"
+        "<p>And more lines with text.</p>"
+    )
+    Article.objects.all().delete()
+    run_import(shared_file("fixtures/wordpress/multiple-cdata.xml"))
+    assert Article.objects.get().body == "<p>line oneline twoline three</p>"
+
+
+def test_theme_unit_test_data_pages_and_its_two_authors():
+    """Counted in EXPECTED.md section 6: 58 posts and 21 pages; 2 wp:author, whatever the
+    stray brackets of dc:creator."""
+    out, err, failed = run_import(
+        shared_file("fixtures/wordpress/theme-unit-test-data.xml"), include_pages=True
+    )
+    assert failed is None, err
+    assert "79 created" in out and "0 failed" in out
+    assert Author.objects.count() == 2

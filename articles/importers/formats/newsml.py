@@ -5,7 +5,8 @@ a sub-headline, the summary or the body's first sentence); dek ← a description
 role is a summary or abstract; authors ← contentMeta/by (else creators named by a
 <name>), an agency named there is the credit; dateline ← contentMeta/dateline (else the
 located place's name); body ← the inline XHTML or NITF, else inline data (HTML as HTML,
-plain text escaped into paragraphs, columns kept); tags ← the names of subjects that
+plain text escaped into paragraphs, columns kept; a paragraph holding a whole story as
+indented lines, as Reuters sends it, is split at its indents); tags ← the names of subjects that
 are not places, and keywords; subject codes ← every subject's qcode; external id ←
 guid, version ← the version attribute (a newer one updates the article, an older one
 is ignored); pubStatus and embargoed as for every wire format, an edNote being the
@@ -17,6 +18,7 @@ skipped; any other item (video, graphic, an event) is skipped with its class.
 """
 
 import copy
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +34,8 @@ NS = "{http://iptc.org/std/nar/2006-10-01/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Subject types that name places or things, not topics: never tags.
 PLACE_TYPES = ("geoarea", "poi", "place", "location")
+# Where a new paragraph starts in agency copy kept as lines: a blank line or an indent.
+INDENT_RE = re.compile(r"\n[ \t]*\n|\n(?=[ \t]{2,}\S)")
 
 
 def detect(head: bytes, path: Path) -> bool:
@@ -142,7 +146,9 @@ def _body(item, photos):
         tree = nitf.without_namespaces(copy.deepcopy(inline))
         # NITF's body.content (its body also holds the body.head), else XHTML's body.
         body = next(tree.iter("body.content"), None)
-        body = body if body is not None else next(tree.iter("body"), None)
+        if body is None:
+            body = next(tree.iter("body"), None)
+            _split_indented(body)
         if body is not None:
             return nitf.body_html(body, photos), tree
     for inline in item.iterfind(f"{NS}contentSet/{NS}inlineData"):
@@ -151,6 +157,27 @@ def _body(item, photos):
             return inline.text or "", None
         return wire.paragraphs(inline.text), None
     return "", None
+
+
+def _split_indented(body):
+    """Split each plain-text <p> of ``body`` that holds several indented paragraphs (a
+    wrapped line, not indented, stays in its paragraph)."""
+    for p in list(body.iter("p")) if body is not None else []:
+        if len(p) or not p.text:
+            continue
+        parts = [" ".join(part.split()) for part in INDENT_RE.split(p.text)]
+        parts = [part for part in parts if part]
+        if len(parts) < 2:
+            continue
+        paragraphs = []
+        for part in parts:
+            paragraphs.append(etree.Element("p"))
+            paragraphs[-1].text = part
+            paragraphs[-1].tail = "\n"
+        paragraphs[-1].tail = p.tail
+        parent = p.getparent()
+        index = parent.index(p)
+        parent[index : index + 1] = paragraphs
 
 
 def _subjects(meta, lang):

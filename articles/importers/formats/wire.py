@@ -299,22 +299,33 @@ def is_byline_line(text: str) -> bool:
     return True
 
 
+# Kept, but not the end of the envelope: an update note and the summary's bullets.
+KEPT_LEAD_RE = re.compile(
+    r"^(?:\((?:adds|updates|recasts|changes|corrects|rewrites|repeats|refiles)\b[^)]*\)"
+    r"|[*\u2022] .+)$",
+    re.I,
+)
 BLOCK_RE = re.compile(r"<(p|h[1-6])\b[^>]*>(.*?)</\1>\s*", re.S | re.I)
 
 
 def strip_envelope(parsed: ParsedArticle) -> None:
     """Take the envelope off the head of ``parsed.body``: paragraphs repeating the
     headline or the abstract, a "By ..." line (its people and agency join the byline)
-    and editorial notes (kept in the report). Only the first few blocks are looked at,
-    so the story itself is never cut."""
+    and editorial notes (kept in the report). An agency's update note ("(Adds comments)")
+    and summary bullets stay where they are and are looked past. Only the first few
+    blocks are looked at, so the story itself is never cut."""
     body = parsed.body.lstrip()
+    kept = []
     same = {" ".join(x.split()).casefold() for x in (parsed.headline, parsed.dek) if x.strip()}
-    for _ in range(6):
+    for _ in range(8):
         match = BLOCK_RE.match(body)
         if not match:
             break
         text = " ".join(unescape(re.sub(r"<[^>]+>", " ", match.group(2))).split())
-        if not text:
+        if KEPT_LEAD_RE.match(text):
+            kept.append(match.group(0))
+            body = body[match.end() :]
+        elif not text:
             body = body[match.end() :]
         elif text.casefold().strip(" .") in {s.strip(" .") for s in same}:
             parsed.notes.append("repeated headline or abstract left out of the body")
@@ -328,7 +339,7 @@ def strip_envelope(parsed: ParsedArticle) -> None:
             body = body[match.end() :]
         else:
             break
-    parsed.body = body
+    parsed.body = "".join(kept) + body
 
 
 def clean_text(value: str | None) -> str:
