@@ -1,5 +1,6 @@
 """NITF, NewsML-G2 and ninjs: the agency fixtures, versions, embargoes, status and encodings."""
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from io import StringIO
@@ -404,6 +405,86 @@ def test_zoneless_wire_times_are_in_the_newsrooms_zone(settings):
     run_import(SHAPES / "moorland-fires.ninjs2.json")
     # firstcreated 2025-10-20T07:45:00 with no zone: 07:45 in Oslo (UTC+2 in October).
     assert Article.objects.get().published_at == datetime(2025, 10, 20, 5, 45, tzinfo=UTC)
+
+
+ZONELESS_NITF = """<?xml version="1.0" encoding="UTF-8"?>
+<nitf>
+  <head>
+    <docdata management-status="usable">
+      <doc-id regsrc="TIDEWIRE" id-string="TW-20251021-0412"/>
+      <date.issue norm="20251021T064000"/>
+    </docdata>
+  </head>
+  <body>
+    <body.head><hedline><hl1>Ore carrier refloated off Skjervøy</hl1></hedline></body.head>
+    <body.content><p>Two tugs pulled the carrier off the shoal at high water.</p></body.content>
+  </body>
+</nitf>
+"""
+
+ZONELESS_NEWSML = """<?xml version="1.0" encoding="UTF-8"?>
+<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/"
+    guid="urn:newsml:tidewire.example:20251022:ferry-strike"
+    version="1" standard="NewsML-G2" standardversion="2.29" xml:lang="en">
+  <itemMeta>
+    <itemClass qcode="ninat:text"/>
+    <provider qcode="nprov:TIDEWIRE"/>
+    <versionCreated>2025-10-22T19:20:00</versionCreated>
+    <firstCreated>2025-10-22T18:05:00</firstCreated>
+    <pubStatus qcode="stat:usable"/>
+  </itemMeta>
+  <contentMeta>
+    <headline>Ferry crews call off Thursday strike</headline>
+  </contentMeta>
+  <contentSet>
+    <inlineXML contenttype="application/xhtml+xml">
+      <html xmlns="http://www.w3.org/1999/xhtml"><body>
+        <p>The union and the operator agreed on rest periods late on Wednesday.</p>
+      </body></html>
+    </inlineXML>
+  </contentSet>
+</newsItem>
+"""
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        # date.issue 20251021T064000, no zone: 06:40 in Oslo (UTC+2 in October).
+        ("refloated.nitf.xml", ZONELESS_NITF, datetime(2025, 10, 21, 4, 40, tzinfo=UTC)),
+        # firstCreated 2025-10-22T18:05:00, no zone: 18:05 in Oslo.
+        ("ferry-strike.newsml.xml", ZONELESS_NEWSML, datetime(2025, 10, 22, 16, 5, tzinfo=UTC)),
+    ],
+)
+def test_zoneless_nitf_and_newsml_times_are_in_the_newsrooms_zone(
+    settings, tmp_path, name, text, expected
+):
+    settings.TIME_ZONE = "Europe/Oslo"
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    out, err, failed = run_import(tmp_path / name)
+    assert failed is None, err
+    assert Article.objects.get().published_at == expected
+
+
+def test_a_ninjs_body_only_in_body_html5_is_imported(tmp_path):
+    item = {
+        "uri": "https://tidewire.example/items/20251023-lighthouse",
+        "guid": "tidewire-20251023-lighthouse",
+        "type": "text",
+        "pubstatus": "usable",
+        "firstcreated": "2025-10-23T10:00:00Z",
+        "headline": "Lighthouse keeper's cottage sold to a rowing club",
+        "body_html5": "<p>The club will keep its boats in the old oil store.</p>"
+        "<h3>Open days</h3><p>The tower stays closed to visitors.</p>",
+    }
+    path = tmp_path / "lighthouse.ninjs.json"
+    path.write_text(json.dumps(item), encoding="utf-8")
+    out, err, failed = run_import(path)
+    assert failed is None, err
+    body = Article.objects.get().body
+    assert "<p>The club will keep its boats in the old oil store.</p>" in body
+    assert "<h3>Open days</h3>" in body
+    assert "The tower stays closed to visitors." in body
 
 
 def test_nitf_36_default_namespace_media_person_split_and_agency_credit():

@@ -603,3 +603,50 @@ def test_theme_unit_test_data_pages_and_its_two_authors():
     assert failed is None, err
     assert "79 created" in out and "0 failed" in out
     assert Author.objects.count() == 2
+
+
+@pytest.mark.parametrize("declared", ["UTF-16", "UTF-8"])
+def test_a_utf16_export_with_its_bom_imports(tmp_path, declared):
+    # Saved again by a Windows editor: UTF-16 with a BOM, the declaration updated or not.
+    text = wxr(
+        item(41, "Smørbrød stall returns to Kaimark", content="Crème fraîche, 5 € a tub ☕"),
+        authors=RITA,
+    ).replace('encoding="UTF-8"', f'encoding="{declared}"')
+    path = tmp_path / "export.xml"
+    path.write_bytes(text.encode("utf-16"))
+    assert path.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
+    out, err, failed = run_import(path)
+    assert failed is None, err
+    article = Article.objects.get()
+    assert article.headline == "Smørbrød stall returns to Kaimark"
+    assert "Crème fraîche, 5 € a tub ☕" in article.body
+    assert Author.objects.get().name == "Rita Okafor"
+
+
+def test_the_report_says_draft_and_pending_posts_wait_for_an_editor(tmp_path):
+    items = (
+        item(51, "Harbour wall survey", status="draft")
+        + item(52, "Quay rates for the new season", status="pending")
+        + item(53, "Net loft reopens")
+    )
+    out, err, failed = run_import(write(tmp_path, wxr(items, authors=RITA)), status="published")
+    assert failed is None, err
+    lines = out.splitlines()
+
+    def line_for(headline):
+        (line,) = [ln for ln in lines if f"  {headline}" in ln]
+        return line
+
+    assert line_for("Harbour wall survey").startswith("created ")
+    assert line_for("Harbour wall survey").endswith(
+        "(a draft post on WordPress: not public until an editor publishes it)"
+    )
+    assert line_for("Quay rates for the new season").endswith(
+        "(a pending post on WordPress: not public until an editor publishes it)"
+    )
+    assert "WordPress" not in line_for("Net loft reopens")
+    assert lines[-1].startswith("3 created, 0 updated, 0 unchanged, 0 failed")
+    status = dict(Article.objects.values_list("headline", "status"))
+    assert status["Harbour wall survey"] == Status.DRAFT
+    assert status["Quay rates for the new season"] == Status.REVIEW
+    assert status["Net loft reopens"] == Status.PUBLISHED

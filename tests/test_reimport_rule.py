@@ -91,3 +91,78 @@ def test_an_article_nobody_touched_still_follows_its_source(tmp_path):
     out, err, failed = run_import(folder, status="published")
     assert failed is None and "1 updated" in out, err
     assert "on Tuesday" in Article.objects.get().body
+
+
+WXR = """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0"
+	xmlns:excerpt="http://wordpress.org/export/1.1/excerpt/"
+	xmlns:content="http://purl.org/rss/1.0/modules/content/"
+	xmlns:dc="http://purl.org/dc/elements/1.1/"
+	xmlns:wp="http://wordpress.org/export/1.1/"
+>
+<channel>
+	<title>Fenwick Courier</title>
+	<link>https://fenwickcourier.example</link>
+	<wp:wxr_version>1.2</wp:wxr_version>
+	<wp:base_site_url>https://fenwickcourier.example</wp:base_site_url>
+	<item>
+		<title>Fenwick library to open on Sundays</title>
+		<link>https://fenwickcourier.example/2026/01/14/library-sundays/</link>
+		<dc:creator>jmoss</dc:creator>
+		<guid isPermaLink="false">https://fenwickcourier.example/?p=812</guid>
+		<content:encoded><![CDATA[The library on Quay Street will open on Sundays from February.
+
+Volunteers from the reading circle will staff the desk.]]></content:encoded>
+		<excerpt:encoded><![CDATA[]]></excerpt:encoded>
+		<wp:post_id>812</wp:post_id>
+		<wp:post_date_gmt>2026-01-14 09:30:00</wp:post_date_gmt>
+		<wp:post_name>library-sundays</wp:post_name>
+		<wp:status>publish</wp:status>
+		<wp:post_type>post</wp:post_type>
+	</item>
+</channel>
+</rss>
+"""
+
+NINJS = """{
+  "uri": "https://tidewire.example/items/20260115-bridge-paint",
+  "guid": "tidewire-20260115-bridge-paint",
+  "version": "1",
+  "type": "text",
+  "language": "en",
+  "pubstatus": "usable",
+  "firstcreated": "2026-01-15T08:10:00+00:00",
+  "headline": "Swing bridge to be repainted in its 1902 green",
+  "byline": "By Orla Brennan",
+  "body_html": "<p>The swing bridge over the Fenwick cut will be repainted in its first green.</p>"
+}
+"""
+
+
+def test_no_format_brings_back_what_the_desk_unpublished_or_took_down(client, editor, tmp_path):
+    # The rule is the writer's, not the plain-text reader's: WordPress and ninjs too.
+    (tmp_path / "courier.xml").write_text(WXR, encoding="utf-8")
+    (tmp_path / "bridge.ninjs.json").write_text(NINJS, encoding="utf-8")
+
+    def import_both():
+        out, err, failed = run_import(tmp_path, status="published")
+        assert failed is None, err
+        return out
+
+    import_both()
+    library = Article.objects.get(source="wordpress")
+    bridge = Article.objects.get(source="ninjs")
+    assert library.is_public and bridge.is_public
+    transition(library, "unpublish", by=editor, comment="Hours not confirmed")
+    transition(bridge, "take_down", by=editor, comment="Agency withdrew the photo rights")
+
+    for _run in range(2):
+        out = import_both()
+        assert "0 created, 0 updated" in out.splitlines()[-1]
+        assert out.count("kept as the desk left it") == 2
+        library.refresh_from_db()
+        bridge.refresh_from_db()
+        assert library.status == Status.DRAFT
+        assert bridge.status == Status.ARCHIVED
+        assert client.get(library.get_absolute_url()).status_code == 404
+        assert client.get(bridge.get_absolute_url()).status_code == 410
