@@ -128,3 +128,10 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+# For tests about the database task backend's own rows (DBTaskResult); the suite also runs
+# with TASKS_URL set, on RQ, where those rows do not exist.
+database_tasks_only = pytest.mark.skipif(
+    "TASKS_URL" in os.environ, reason="about the database task backend's own rows"
+)

@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 from articles import edge
 from articles.models import Article, Correction, Status
 from articles.workflow import transition
+from tests.conftest import database_tasks_only
 from tests.factories import (
     make_article,
     make_author,
@@ -274,6 +275,7 @@ def test_a_scheduled_story_is_on_the_edge_when_it_is_due(varnish, live_server, e
 # Without a varnishd: what is purged, and an edge that cannot be reached.
 
 
+@database_tasks_only
 @pytest.mark.django_db(transaction=True)
 def test_an_unreachable_edge_never_fails_the_save_and_the_purge_is_retried(settings):
     settings.EDGE_CACHE_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens there
@@ -313,6 +315,7 @@ def test_a_publication_purges_its_lists_not_the_archive(settings):
     assert edge.article_keys([draft.pk]) == {f"article-{draft.pk}", "feed", "sitemap"}
 
 
+@database_tasks_only
 @pytest.mark.django_db(transaction=True)
 def test_one_transaction_enqueues_one_purge_and_a_rollback_none(settings):
     from django.db import transaction
@@ -332,6 +335,7 @@ def test_one_transaction_enqueues_one_purge_and_a_rollback_none(settings):
     assert purges.count() == 0
 
 
+@database_tasks_only
 @pytest.mark.django_db(transaction=True)
 def test_no_edge_no_purges(settings):
     settings.EDGE_CACHE_URL = ""

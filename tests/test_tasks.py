@@ -28,16 +28,13 @@ from background.queueing import enqueue_or_keep, flush_pending, on_database
 from photos import renditions
 from photos.models import Photo, RenditionsStatus
 from photos.tasks import make_renditions, schedule_renditions
-from tests.conftest import on_postgres
+from tests.conftest import database_tasks_only, on_postgres
 from tests.factories import make_article, make_photo, run_worker, upload_photo
 
 ROOT = Path(__file__).resolve().parent.parent
 # Transactional: the worker closes and reopens its connection between tasks, as a real one
 # does, which a test wrapped in one transaction would not allow (on PostgreSQL).
 pytestmark = pytest.mark.django_db(transaction=True)
-database_backend_only = pytest.mark.skipif(
-    "TASKS_URL" in os.environ, reason="about the database backend's own task rows"
-)
 
 
 def jpeg(size=(1600, 1200)):
@@ -146,7 +143,7 @@ def test_regenerate_renditions_enqueues_and_now_makes_them_in_the_foreground(
     )
 
 
-@database_backend_only
+@database_tasks_only
 def test_a_task_whose_worker_died_mid_way_runs_again_to_the_same_result():
     photo = make_photo(with_file=False)
     photo.image.save("p.jpg", ContentFile(jpeg()), save=True)
@@ -172,7 +169,7 @@ def test_a_task_whose_worker_died_mid_way_runs_again_to_the_same_result():
     assert sorted(specs) == sorted(renditions.rendition_specs(photo))  # each spec once
 
 
-@database_backend_only
+@database_tasks_only
 @pytest.mark.postgres
 @pytest.mark.skipif(not on_postgres(), reason="a second process needs a shared database")
 def test_a_worker_killed_with_sigkill_leaves_a_task_the_next_worker_finishes(media_root):
@@ -213,7 +210,7 @@ def test_a_worker_killed_with_sigkill_leaves_a_task_the_next_worker_finishes(med
     assert sorted(specs) == sorted(renditions.rendition_specs(photo))
 
 
-@database_backend_only
+@database_tasks_only
 @override_settings(TASK_MAX_ATTEMPTS=3, TASK_RETRY_FIRST_DELAY=0)
 def test_a_failing_task_is_retried_then_kept_failed_in_the_admin_and_can_run_again(
     admin_client, client, django_capture_on_commit_callbacks
