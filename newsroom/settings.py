@@ -144,6 +144,9 @@ for database in DATABASES.values():
         # database restart gets a fresh connection instead of a dead one.
         database["CONN_MAX_AGE"] = 0
         database["CONN_HEALTH_CHECKS"] = True
+        # Django's backend, with a pool that answers at once while the server refuses
+        # connections instead of waiting out DATABASE_POOL_TIMEOUT (newsroom/postgres).
+        database["ENGINE"] = "newsroom.postgres"
         database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
