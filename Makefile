@@ -81,8 +81,9 @@ serve-edge: $(STAMP) varnish
 		echo "Edge: http://$(EDGE) (Varnish) in front of http://$(HOST)"; \
 		EDGE_CACHE_URL=http://$(EDGE) $(MAKE) serve
 
+# PYTEST_ARGS narrows a run, e.g. PYTEST_ARGS='-m "not browser"' (CI drives the browser once).
 test: $(STAMP) browser varnish
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
