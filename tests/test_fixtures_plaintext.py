@@ -8,6 +8,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Section, Status
@@ -257,6 +258,8 @@ def test_utf8_story_with_bom_and_crlf_keeps_every_character(client):
     assert credit.licence_url == "https://creativecommons.org/licenses/by-sa/4.0/"
     assert credit.platform == "Wikimedia Commons"
 
+    # A page shows a photo with its credit once its file is there (it came without one).
+    archive.image.save("east-hall.jpg", SimpleUploadedFile("east-hall.jpg", image_bytes()))
     page = public_page(client, article)
     assert "Credit: Marta Ruiz-Vela, CC BY-SA 4.0, Wikimedia Commons" in texts(
         page, f"//*[{by_class('figure__credit')}]"

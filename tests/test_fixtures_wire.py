@@ -13,6 +13,7 @@ import pytest
 from articles.models import Article, Author, Status
 from photos.models import Photo
 from tests.conftest import run_import
+from tests.factories import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,15 @@ def one_line(text):
 
 def texts(tree, xpath):
     return [one_line(e.text_content()) for e in tree.xpath(xpath)]
+
+
+def files_arrive(photos):
+    """Give each pending photo its file, as when the source's images are fetched: a page
+    shows a photo with its caption only once its image is there."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for photo in photos:
+        photo.image.save("arrived.jpg", SimpleUploadedFile("arrived.jpg", image_bytes()))
 
 
 def by_class(name):
@@ -248,6 +258,7 @@ def test_ninjs_story_keeps_guid_date_people_dateline_subjects_body_and_picture()
 
 def test_ninjs_story_page_shows_everything_with_the_picture_caption_and_credit(client):
     article = import_one(NINJS)
+    files_arrive([article.lead_photo])
     page = assert_page_shows(
         client,
         article,
@@ -304,3 +315,127 @@ def test_dateline_shows_on_the_public_page(client, path, dateline):
     body_text = one_line(article.body)
     assert dateline not in body_text  # so the page can only show it from the dateline field
     assert dateline in one_line(article_element.text_content())
+
+
+# ninjs composites: a story sent with its pictures as one item -------------------------------
+
+COMPOSITE = FIXTURES / "shapes" / "saltmarsh-composite.ninjs.json"
+SALTMARSH = "Breach in the Ørby dike lets the sea back onto old farmland"
+
+
+def test_a_ninjs_composite_is_a_story_with_its_pictures_and_every_part_is_reported():
+    out, err, failed = run_import(COMPOSITE, status="published")
+    assert failed is None, err
+    # Two stories, the video association skipped with its reason: 3 lines for 3 parts.
+    assert "2 created, 0 updated, 0 unchanged, 1 skipped, 0 failed" in out
+    assert "video association 'video' of ninjs composite" in out
+    assert "story from its text 'main', 2 picture(s) placed with their captions" in out
+
+    article = Article.objects.get(external_id="nordwire-20251004-saltmarsh-text")
+    assert article.headline == SALTMARSH
+    assert article.dek == "A managed breach turns 90 hectares of grazing into saltmarsh."
+    assert [b.author.name for b in article.ordered_bylines] == ["Mette Kjærgaard", "Jonas Holm"]
+    assert article.source_credit == "Ritzau"
+    # The composite's own metadata holds for its text.
+    assert article.dateline == "ØRBY, Denmark"
+    assert article.published_at == datetime(2025, 10, 4, 7, 15, tzinfo=UTC)
+    assert {t.name for t in article.tags.all()} == {"environment", "coastal management"}
+    assert article.is_public
+
+    lead = article.lead_photo
+    assert (lead.source, lead.external_id) == ("ninjs", "nordwire-20251004-saltmarsh-pic-1")
+    assert lead.caption == "Sea water pours through the new gap in the Ørby dike at high tide."
+    assert lead.credit_line == "Sofie Lund / Nordwire"
+    avocets = Photo.objects.get(external_id="nordwire-20251004-saltmarsh-pic-2")
+    assert avocets.caption == "Avocets feed on the flooded field a day after the breach."
+    # The lead is above the body; the other picture follows it as a figure.
+    assert structure(article.body)[-1] == ("figure", "")
+    assert article.body.endswith(f'<figure data-photo="{avocets.pk}"></figure>')
+    assert Photo.objects.count() == 3  # two of the saltmarsh, one of the ferry
+
+    # A 2.x composite whose text has no guid of its own: the composite's identifies it.
+    ferry = Article.objects.get(external_id="nordwire-20251005-ferry-composite")
+    assert ferry.headline == "Ørby ferry gets an electric sister ship"
+    assert [b.author.name for b in ferry.ordered_bylines] == ["Jonas Holm"]
+    assert structure(ferry.body) == [
+        ("p", "The island's second ferry will run on batteries charged at the quay."),
+        ("p", "It enters service in May."),
+    ]
+    assert ferry.lead_photo.caption == "The electric ferry Ørby II at the yard in Hvide Sande."
+
+
+def test_a_ninjs_composite_page_shows_the_lead_and_the_figures_with_captions(client):
+    run_import(COMPOSITE, status="published")
+    article = Article.objects.get(headline=SALTMARSH)
+    files_arrive(Photo.objects.filter(external_id__startswith="nordwire-20251004"))
+    page = public_page(client, article)
+    lead = page.xpath(f"//figure[{by_class('figure--lead')}]")[0]
+    assert texts(lead, f".//*[{by_class('figure__caption')}]") == [
+        "Sea water pours through the new gap in the Ørby dike at high tide."
+    ]
+    body = page.xpath(f"//div[{by_class('article__body')}]")[0]
+    figures = body.xpath("./figure")
+    assert len(figures) == 1
+    assert texts(figures[0], f".//*[{by_class('figure__caption')}]") == [
+        "Avocets feed on the flooded field a day after the breach."
+    ]
+    assert texts(figures[0], f".//*[{by_class('figure__credit')}]") == [
+        "Credit: Sofie Lund / Nordwire"
+    ]
+
+
+def test_a_ninjs_composite_imported_again_changes_nothing():
+    run_import(COMPOSITE, status="published")
+    out, err, failed = run_import(COMPOSITE, status="published")
+    assert failed is None, err
+    assert "0 created, 0 updated, 2 unchanged, 1 skipped, 0 failed" in out
+    assert Article.objects.count() == 2 and Photo.objects.count() == 3
+
+
+# Entities escaped twice by an agency's system -----------------------------------------------
+
+ENTITIES = FIXTURES / "shapes" / "lakeside-entities.newsml.xml"
+
+
+def test_entities_are_decoded_once_by_xml_and_again_only_in_an_html_payload(client):
+    """XML decodes every element once. An inlineData of type text/html is HTML, so its
+    entities are HTML's and the page decodes them; plain-text fields, text/plain data
+    and XHTML are text once XML is done with them: an entity the agency escaped twice
+    stays the text it sent ("&amp;" shown as such), never decoded a second time."""
+    out, err, failed = run_import(ENTITIES, status="published")
+    assert failed is None, err
+    assert "3 created, 0 updated, 0 unchanged, 0 failed" in out
+
+    concert = Article.objects.get(external_id__endswith="lakeside-concert")
+    assert concert.headline == "Rock & roll returns to the Lakeside stage"
+    assert concert.dek == "Tickets &amp; times for the Lakeside concert."
+    assert [t.name for t in concert.tags.all()] == ["Musiikki &amp; konsertit"]
+    page = public_page(client, concert)
+    assert texts(page, "//h1") == ["Rock & roll returns to the Lakeside stage"]
+    assert texts(page, f"//p[{by_class('article__dek')}]") == [
+        "Tickets &amp; times for the Lakeside concert."
+    ]
+    body = page.xpath(f"//div[{by_class('article__body')}]")[0]
+    assert texts(body, "./p") == [
+        "The band's singer said the harbour was \u201cthe best stage in Finland\u201d.",
+        "A sign by the gate read &#39;No glass &amp; no dogs&#39;.",
+        "Gates open at 18 < 19, the organisers joked.",
+    ]
+
+    tickets = Article.objects.get(external_id__endswith="lakeside-tickets")
+    assert tickets.headline == "Lakeside tickets: prices &amp; sales"
+    page = public_page(client, tickets)
+    body = page.xpath(f"//div[{by_class('article__body')}]")[0]
+    # HTML sent as escaped text: its entities (&euro;, &amp;, &#49;) are HTML's own.
+    assert texts(body, "./p") == [
+        "Tickets cost \u20ac25 & children go free.",
+        "Sales open on Friday at 10.",
+    ]
+
+    buses = Article.objects.get(external_id__endswith="lakeside-buses")
+    page = public_page(client, buses)
+    body = page.xpath(f"//div[{by_class('article__body')}]")[0]
+    assert texts(body, "./p") == [
+        "Buses run every ten minutes from the market square & the station.",
+        'The timetable says &amp; where it means "and".',
+    ]

@@ -12,6 +12,7 @@ import pytest
 from articles.models import Article, ArticleRedirect, Author, Section, Status, Tag
 from photos.models import Photo
 from tests.conftest import run_import
+from tests.factories import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,15 @@ def fragment(html):
 
 def texts(tree, xpath):
     return [one_line(e.text_content()) for e in tree.xpath(xpath)]
+
+
+def files_arrive(photos):
+    """Give each pending photo its file, as when the source's images are fetched: a page
+    shows a photo with its caption only once its image is there."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for photo in photos:
+        photo.image.save("arrived.jpg", SimpleUploadedFile("arrived.jpg", image_bytes()))
 
 
 def by_class(name):
@@ -211,6 +221,7 @@ def test_caption_attribute_form_and_removed_gallery_are_handled_and_reported():
 def test_published_post_page_shows_everything_the_post_holds(client):
     imported(CLASSIC)
     article = Article.objects.get(headline=KEEPER)
+    files_arrive(Photo.objects.all())
     page = public_page(client, article)
 
     assert texts(page, "//h1") == [KEEPER]
@@ -339,6 +350,7 @@ def test_block_editor_list_quote_and_image_arrive_and_no_block_comment_leaks(cli
     assert photo.external_id == "https://valleypost.example/?attachment_id=201"
     assert f'data-photo="{photo.pk}"' in article.body
 
+    files_arrive([photo])
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
@@ -623,3 +635,89 @@ def test_every_recorded_old_address_of_an_import_answers(client):
             assert client.get(response["Location"]).status_code == 200
         else:
             assert response.status_code == 404, redirect.old_path
+
+
+# Galleries placed on the page; terms of taxonomies we do not have --------------------------
+
+GALLERY = FIXTURES / "gallery-series.xml"
+GIG = "Gig rowers launch the boat they built over the winter"
+FOG = "Fog keeps the ferry in port for a third day"
+
+
+@pytest.fixture
+def uploads(tmp_path):
+    """A local copy of the site's wp-content/uploads with the galleries' four photos."""
+    root = tmp_path / "uploads"
+    for name in (
+        "2025/04/kittiwake-slipway.jpg",
+        "2025/04/kittiwake-crew.jpg",
+        "2025/05/fog-quay.jpg",
+        "2025/05/fog-ferry.jpg",
+    ):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(image_bytes())
+    return root
+
+
+def figure_captions(client, article):
+    """(stored figures' photo ids, the page's figure captions) of ``article``'s body."""
+    stored = fragment(article.body).xpath("./figure")
+    page = public_page(client, article)
+    body = page.xpath(f"//div[{by_class('article__body')}]")[0]
+    captions = texts(body, f"./figure//*[{by_class('figure__caption')}]")
+    return [f.get("data-photo") for f in stored], captions, body
+
+
+def test_a_gallery_shortcode_places_its_photos_as_figures_with_their_captions(client, uploads):
+    out = imported(GALLERY, status="published", media_root=str(uploads))
+    assert "gallery: 2 photo(s) placed as figures" in out
+    article = Article.objects.get(headline=GIG)
+    slipway = Photo.objects.get(external_id="https://brindlebay.example/?attachment_id=401")
+    crew = Photo.objects.get(external_id="https://brindlebay.example/?attachment_id=402")
+    # The attachment's caption (its excerpt, markup taken out) and alternative text.
+    assert slipway.caption == "Kittiwake slides down the North Quay slipway at high water."
+    assert slipway.alt_text == "A long wooden rowing boat on a stone slipway"
+    assert "[gallery" not in article.body
+    # In the body where the shortcode stood: between the second and the last paragraph.
+    assert [child.tag for child in fragment(article.body)] == ["p", "p", "figure", "figure", "p"]
+    ids, captions, body = figure_captions(client, article)
+    assert ids == [str(slipway.pk), str(crew.pk)]
+    assert captions == [
+        "Kittiwake slides down the North Quay slipway at high water.",
+        "The first crew: six rowers and a cox, all club members since the autumn.",
+    ]
+    assert "[gallery" not in body.text_content()
+    assert len(body.xpath("./figure//img")) == 2
+
+
+def test_a_gallery_block_places_its_photos_as_figures_with_their_captions(client, uploads):
+    out = imported(GALLERY, status="published", media_root=str(uploads))
+    line = next(x for x in out.splitlines() if FOG in x)
+    assert "gallery: 2 photo(s) placed as figures" in line
+    article = Article.objects.get(headline=FOG)
+    quay = Photo.objects.get(external_id="https://brindlebay.example/?attachment_id=411")
+    ferry = Photo.objects.get(external_id="https://brindlebay.example/?attachment_id=412")
+    assert [child.tag for child in fragment(article.body)] == ["p", "figure", "figure", "p"]
+    assert "wp:" not in article.body and "blocks-gallery" not in article.body
+    ids, captions, _body = figure_captions(client, article)
+    assert ids == [str(quay.pk), str(ferry.pk)]
+    # The caption written in the block wins over the attachment's (which one lacks).
+    assert captions == [
+        "The North Quay at nine in the morning.",
+        "The ferry at its berth, engines off.",
+    ]
+    assert ferry.caption == "The ferry at its berth, engines off."
+
+
+def test_terms_of_other_taxonomies_are_reported_not_dropped_silently():
+    out = imported(GALLERY, status="published")
+    gig = next(x for x in out.splitlines() if GIG in x)
+    assert (
+        "terms of other taxonomies not imported: series: Working Waterfront; "
+        "location: North Quay; post_format: Gallery" in gig
+    )
+    fog = next(x for x in out.splitlines() if FOG in x)
+    assert "terms of other taxonomies not imported: location: North Quay" in fog
+    # Neither a section nor a tag: the site's sections and tags are what it had as such.
+    assert set(Section.objects.values_list("name", flat=True)) == {"Harbour"}
+    assert set(Tag.objects.values_list("name", flat=True)) == {"boatbuilding"}

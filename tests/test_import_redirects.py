@@ -24,7 +24,7 @@ def write_story(folder, date):
     return path
 
 
-def wxr(*, link, guid, name="new-name", post_id=12, status="publish"):
+def wxr(*, link, guid, name="new-name", post_id=12, status="publish", category="world"):
     return f"""<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
   xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
@@ -38,7 +38,7 @@ def wxr(*, link, guid, name="new-name", post_id=12, status="publish"):
     <dc:creator>rita</dc:creator>
     <guid isPermaLink="false">{guid}</guid>
     <content:encoded><![CDATA[<p>After a winter.</p>]]></content:encoded>
-    <category domain="category" nicename="world"><![CDATA[World]]></category>
+    <category domain="category" nicename="{category}"><![CDATA[{category.title()}]]></category>
     <wp:post_id>{post_id}</wp:post_id>
     <wp:post_date_gmt>2019-04-02 10:00:00</wp:post_date_gmt>
     <wp:post_name>{name}</wp:post_name>
@@ -221,3 +221,53 @@ def test_old_addresses_point_at_the_final_address_never_a_chain(client, tmp_path
         response = client.get(old)
         assert response.status_code == 301 and response["Location"] == final, old
         assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_old_paths_of_a_section_change_by_an_import_answer_301_then_410(client, tmp_path):
+    from articles.workflow import move_to
+
+    def reimport(category, name):
+        import_wxr(
+            tmp_path,
+            link=f"https://gazette.example/2019/04/02/{name}/",
+            guid="https://gazette.example/archives/12",
+            name=name,
+            category=category,
+        )
+        article = Article.objects.get(source="wordpress")
+        assert article.section.slug == category and article.is_public
+        return article
+
+    first = reimport("world", "new-name").get_absolute_url()
+    # The source moves the post to another category and renames it: our address moves
+    # with the section and keeps the slug it has; both of the source's permalinks stay.
+    second = reimport("harbour", "ferry-is-back").get_absolute_url()
+    assert second != first and second.startswith("/harbour/")
+    # An editor renames it here, then the source moves it once more.
+    article = Article.objects.get(source="wordpress")
+    article.slug = "ferry-returns-to-the-isles"
+    article.save()
+    article = reimport("islands", "ferry-is-back")
+    final = article.get_absolute_url()
+    assert final == "/islands/2019/04/02/ferry-returns-to-the-isles/"
+
+    olds = [
+        first,
+        second,
+        "/harbour/2019/04/02/ferry-returns-to-the-isles/",
+        "/2019/04/02/new-name/",
+        "/2019/04/02/ferry-is-back/",
+        "/archives/12",
+        "/?p=12",
+    ]
+    assert set(olds) <= set(article.redirects.values_list("old_path", flat=True))
+    for old in olds:
+        response = client.get(old)
+        # Straight to the live article: never a redirect to another redirect.
+        assert response.status_code == 301 and response["Location"] == final, old
+    assert client.get(final).status_code == 200
+    assert not ArticleRedirect.objects.filter(old_path=final).exists()
+
+    move_to(article, Status.ARCHIVED, comment="Legal")
+    for old in olds:
+        assert client.get(old).status_code == 410, old

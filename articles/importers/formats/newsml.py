@@ -48,9 +48,7 @@ def read(
     path: Path | str, **_options: object
 ) -> Iterator[ParsedArticle | ParsedPicture | Skipped | ParseError]:
     path = Path(path)
-    if path.stat().st_size > MAX_BYTES:
-        raise ParseError(f"the file is larger than {MAX_BYTES // 1048576} MB", path=path)
-    root = xmlsafe.parse_bytes(path.read_bytes(), path=path)
+    root = xmlsafe.parse_bytes(wire.read_bytes(path, MAX_BYTES), path=path)
     kinds = (f"{NS}newsItem", f"{NS}packageItem")
     if root.tag not in (*kinds, f"{NS}newsMessage"):
         raise ParseError(
@@ -114,12 +112,7 @@ def _link_packages(elements, read_items):
         for story in stories:
             if not isinstance(story, ParsedArticle) or not pictures:
                 continue
-            photos = [p.photo for p in pictures if isinstance(p, ParsedPicture)]
-            if story.lead_photo is None:
-                story.lead_photo, photos = photos[0], photos[1:]
-            for photo in photos:
-                story.body += f'\n<figure data-photo-ref="{len(story.photos)}"></figure>'
-                story.photos.append(photo)
+            wire.place_photos(story, [p.photo for p in pictures if isinstance(p, ParsedPicture)])
             story.notes.append(f"{len(pictures)} picture(s) of its package linked")
         parsed.reason = f"a package: {len(stories)} story linked to {len(pictures)} picture(s)"
 
@@ -283,9 +276,6 @@ def parse(item: etree._Element, *, path: Path) -> ParsedArticle:
 def parse_picture(item: etree._Element, *, path: Path) -> ParsedPicture:
     """A picture item: a library photo with its caption, credit and largest rendition."""
     lang = item.get(XML_LANG) or ""
-    guid = item.get("guid", "").strip()
-    if not guid:
-        raise ParseError("the picture item has no guid", path=path, line=item.sourceline)
     meta = _find(item, "contentMeta")
     meta = meta if meta is not None else etree.Element("contentMeta")
     caption = ""
@@ -306,8 +296,7 @@ def parse_picture(item: etree._Element, *, path: Path) -> ParsedPicture:
         alt_text=_text(_find(meta, "headline"))[:500],
         copyright_notice=_text(rights)[:500],
         source_url=(largest.get("href", "") if largest is not None else "")[:1000],
-        external_id=guid[:300],
     )
-    return ParsedPicture(
-        photo=photo, source=SOURCE, external_id=guid, origin=str(path), line=item.sourceline
+    return wire.picture_item(
+        photo, source=SOURCE, guid=item.get("guid", ""), path=str(path), line=item.sourceline
     )

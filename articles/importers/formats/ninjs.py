@@ -3,8 +3,12 @@
 A file holds one item, a list of items, or an envelope with "item"/"items". Every item
 is accounted for: text items (text, preformatted and the other text types agencies
 send) become articles; picture items become library photos; anything else (an
-advisory, a video, a composite) is skipped with its type; an item of an unexpected
-shape fails alone, saying what was wrong.
+advisory, a video) is skipped with its type; an item of an unexpected shape fails
+alone, saying what was wrong. A composite (a story sent with its pictures as one item)
+gives a story for each of its text associations, with the composite's own metadata
+where the text has none; its pictures are placed on the first story (the lead, then
+figures after the body) and kept in the library; any other association (a video, an
+audio) is reported as skipped.
 
 headline ← headline (2.x: headlines; empty: the sub-headline, the abstract or the
 body's first sentence); dek ← description_text (2.x: descriptions); authors ← byline/by
@@ -37,6 +41,8 @@ SOURCE = "ninjs"
 MAX_BYTES = 50 * 1024 * 1024
 TEXT_TYPES = {"text", "preformatted", "article", "story", "news", "textual", ""}
 PICTURE_TYPES = {"picture", "image", "photo", "graphic"}
+COMPOSITE_TYPES = {"composite", "package"}
+BODY_KEYS = ("body_html", "body_html5", "body_xhtml", "body_text", "bodies")
 LEAD_KEYS = ("featuremedia", "mainpic", "main-picture", "featureimage")
 PHOTOGRAPHER_ROLES = {"photographer", "camera", "photo"}
 NOT_BYLINE_ROLES = {"editor", "producer", "subeditor", "sub-editor", "desk", "publisher"}
@@ -69,9 +75,7 @@ def read(
     path: Path | str, **_options: object
 ) -> Iterator[ParsedArticle | ParsedPicture | Skipped | ParseError]:
     path = Path(path)
-    if path.stat().st_size > MAX_BYTES:
-        raise ParseError(f"the file is larger than {MAX_BYTES // 1048576} MB", path=path)
-    for item in _items(decode(path.read_bytes(), path=path)):
+    for item in _items(decode(wire.read_bytes(path, MAX_BYTES), path=path)):
         if not isinstance(item, dict):
             yield ParseError("an item that is not a JSON object", path=path)
             continue
@@ -81,6 +85,8 @@ def read(
                 yield parse(item, path=path)
             elif kind in PICTURE_TYPES:
                 yield parse_picture(item, path=path)
+            elif kind in COMPOSITE_TYPES:
+                yield from parse_composite(item, path=path)
             else:
                 headline = str(item.get("headline") or "")
                 yield Skipped(f"ninjs type {kind}: not a story", headline, str(path))
@@ -217,17 +223,23 @@ def _photo(media: dict[str, Any]) -> ParsedPhoto:
     )
 
 
+def _kind(media: dict[str, Any]) -> str:
+    """An association's type; one that gives none is a picture unless it has a body."""
+    default = "text" if any(media.get(k) for k in BODY_KEYS) else "picture"
+    return str(media.get("type") or default).lower()
+
+
+def _lead_first(pictures: list[tuple[str, dict[str, Any]]]) -> list[ParsedPhoto]:
+    """The photos of (name, picture) pairs, the one named as the lead (featuremedia,
+    mainpic) first, else in their order."""
+    lead = next((i for key in LEAD_KEYS for i, (n, _m) in enumerate(pictures) if n == key), 0)
+    ordered = pictures[lead : lead + 1] + pictures[:lead] + pictures[lead + 1 :]
+    return [_photo(media) for _name, media in ordered]
+
+
 def _pictures(item):
-    """The lead photo and the other pictures among the associations."""
-    pictures = [
-        (name, media)
-        for name, media in _associations(item)
-        if str(media.get("type") or "picture").lower() in PICTURE_TYPES
-    ]
-    lead = next((m for key in LEAD_KEYS for n, m in pictures if n == key), None)
-    lead = lead if lead is not None else (pictures[0][1] if pictures else None)
-    others = [m for _n, m in pictures if m is not lead]
-    return (_photo(lead) if lead is not None else None), [_photo(m) for m in others]
+    """The photos among the associations, the lead first."""
+    return _lead_first([(n, m) for n, m in _associations(item) if _kind(m) in PICTURE_TYPES])
 
 
 def _subjects(item):
@@ -281,9 +293,6 @@ def parse(item: dict[str, Any], *, path: Path) -> ParsedArticle:
     keywords = item.get("keywords") or []
     tags += [str(k).strip() for k in (keywords if isinstance(keywords, list) else [keywords])]
     located = wire.clean_text(str(item.get("located") or ""))
-    lead, others = _pictures(item)
-    for i in range(len(others)):
-        body += f'\n<figure data-photo-ref="{i}"></figure>'
     parsed = ParsedArticle(
         headline=headline,
         source=SOURCE,
@@ -295,8 +304,6 @@ def parse(item: dict[str, Any], *, path: Path) -> ParsedArticle:
         dateline=located or next((p for p in _places(item) if p), ""),
         tags=[t for t in tags if t],
         subject_codes=codes,
-        lead_photo=lead,
-        photos=others,
         status=status,
         version=wire.version_number(item.get("version")),
         origin=str(path),
@@ -307,14 +314,69 @@ def parse(item: dict[str, Any], *, path: Path) -> ParsedArticle:
     byline = item.get("byline") or item.get("by") or ""
     wire.apply_byline(parsed, str(byline))
     parsed.authors = wire.merge_authors(parsed.authors, _structured_authors(item))
+    wire.place_photos(parsed, _pictures(item))
     wire.strip_envelope(parsed)
     return parsed
 
 
 def parse_picture(item: dict[str, Any], *, path: Path) -> ParsedPicture:
-    photo = _photo(item)
-    external_id = str(item.get("guid") or item.get("uri") or "").strip()
-    if not external_id:
-        raise ParseError("the picture item has no guid or uri", path=path)
-    photo.external_id = external_id[:300]
-    return ParsedPicture(photo=photo, source=SOURCE, external_id=external_id, origin=str(path))
+    guid = str(item.get("guid") or item.get("uri") or "")
+    return wire.picture_item(_photo(item), source=SOURCE, guid=guid, path=str(path))
+
+
+def parse_composite(
+    item: dict[str, Any], *, path: Path
+) -> list[ParsedArticle | ParsedPicture | Skipped]:
+    """The stories, photos and skipped parts of a composite item (see the module's
+    docstring); read whole before any is given, so a bad part fails the composite alone."""
+    guid = str(item.get("guid") or item.get("uri") or "").strip()
+    texts, pictures, others = [], [], []
+    for name, media in _associations(item):
+        kind = _kind(media)
+        group = texts if kind in TEXT_TYPES else pictures if kind in PICTURE_TYPES else others
+        group.append((name, media))
+    label = f"ninjs composite {guid or str(item.get('headline') or '')[:40]!r}"
+    skipped: list[ParsedArticle | ParsedPicture | Skipped] = [
+        Skipped(
+            f"{_kind(media)} association {name!r} of {label}: not a story",
+            str(media.get("headline") or ""),
+            str(path),
+        )
+        for name, media in others
+    ]
+    if not texts and not any(item.get(k) for k in BODY_KEYS):
+        # Pictures alone: each goes to the library.
+        photos: list[ParsedArticle | ParsedPicture | Skipped] = [
+            parse_picture(media, path=path) for _name, media in pictures
+        ]
+        reason = f"{label} without a text: its {len(pictures)} picture(s) go to the library"
+        return [*photos, Skipped(reason, str(item.get("headline") or ""), str(path)), *skipped]
+    if not texts:
+        # The composite carries its own text: a story with its pictures, as any item.
+        return [parse(item, path=path), *skipped]
+    # What the composite says of itself holds for its texts where they say nothing.
+    inherited = {
+        k: v
+        for k, v in item.items()
+        if k not in ("type", "associations", "guid", "uri", "version", *BODY_KEYS)
+    }
+    stories = []
+    for i, (name, text) in enumerate(texts):
+        merged = {**inherited, **{k: v for k, v in text.items() if v not in (None, "", [], {})}}
+        if not (text.get("guid") or text.get("uri")):
+            merged["guid"] = guid if len(texts) == 1 else f"{guid}#{name or i}"
+        if str(item.get("pubstatus") or "").lower().rpartition(":")[2] in wire.WITHDRAWN:
+            # A composite withdrawn is withdrawn whole, whatever its parts say.
+            merged["pubstatus"], merged["ednote"] = item["pubstatus"], item.get("ednote", "")
+        stories.append(parse(merged, path=path))
+    story = stories[0]
+    known = {p.external_id for p in story.all_photos() if p.external_id}
+    photos = [p for p in _lead_first(pictures) if not (p.external_id and p.external_id in known)]
+    wire.place_photos(story, photos)
+    story.notes.append(
+        f"{label}: story from its text {texts[0][0]!r}, "
+        f"{len(photos)} picture(s) placed with their captions"
+    )
+    for other, (name, _text) in zip(stories[1:], texts[1:], strict=True):
+        other.notes.append(f"{label}: story from its text {name!r}")
+    return [*stories, *skipped]

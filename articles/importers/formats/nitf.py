@@ -35,9 +35,7 @@ def detect(head: bytes, path: Path) -> bool:
 
 def read(path: Path | str, **_options: object) -> Iterator[ParsedArticle | ParseError]:
     path = Path(path)
-    if path.stat().st_size > MAX_BYTES:
-        raise ParseError(f"the file is larger than {MAX_BYTES // 1048576} MB", path=path)
-    root = without_namespaces(xmlsafe.parse_bytes(path.read_bytes(), path=path))
+    root = without_namespaces(xmlsafe.parse_bytes(wire.read_bytes(path, MAX_BYTES), path=path))
     if root.tag != "nitf":
         raise ParseError(f"expected an <nitf> document, found <{root.tag}>", path=path)
     try:

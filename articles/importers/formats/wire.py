@@ -17,11 +17,20 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from html import escape, unescape
+from pathlib import Path
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ..parsed import ARCHIVED, PUBLISHED, ParsedArticle, ParsedAuthor
+from ..parsed import (
+    ARCHIVED,
+    PUBLISHED,
+    ParsedArticle,
+    ParsedAuthor,
+    ParsedPhoto,
+    ParsedPicture,
+    ParseError,
+)
 
 BYLINE_PREFIX_RE = re.compile(r"^\s*(?:by|par|von|por|di|av)\s+", re.I)
 BYLINE_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\bja\b|\bog\b|\by\b)\s*", re.I)
@@ -353,3 +362,32 @@ def version_number(value: object) -> int:
     except (TypeError, ValueError):
         return 0
     return max(0, min(number, 2**31 - 1))
+
+
+def picture_item(
+    photo: ParsedPhoto, *, source: str, guid: str, path: str, line: int | None = None
+) -> ParsedPicture:
+    """An agency's picture item as a photo for the library, kept under its guid."""
+    guid = guid.strip()
+    if not guid:
+        raise ParseError("the picture item has no guid", path=path, line=line)
+    photo.external_id = guid[:300]
+    return ParsedPicture(photo=photo, source=source, external_id=guid, origin=path, line=line)
+
+
+def place_photos(parsed: ParsedArticle, photos: Iterable[ParsedPhoto]) -> None:
+    """Put a story's pictures on its page: the first leads when the story has no lead
+    photo yet, the others follow the body as figures (with their captions and credits)."""
+    for photo in photos:
+        if parsed.lead_photo is None:
+            parsed.lead_photo = photo
+            continue
+        parsed.body += f'\n<figure data-photo-ref="{len(parsed.photos)}"></figure>'
+        parsed.photos.append(photo)
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """The bytes of an agency file, refused whole when it is larger than ``limit``."""
+    if path.stat().st_size > limit:
+        raise ParseError(f"the file is larger than {limit // 1048576} MB", path=path)
+    return path.read_bytes()

@@ -13,7 +13,8 @@ never public whatever ``--status`` says (``ParsedArticle.never_public``). A tras
 an automatic draft and items that are not stories (menu items) are skipped with the
 reason; attachments, Co-Authors Plus guest authors and reusable blocks are read with the
 posts that use them. The first category is the section, further categories and the tags
-become tags; the bylines are the Co-Authors Plus co-authors in order, else the post's
+become tags; terms of any other taxonomy (a plugin's series, a post format) are named in
+the notes, not imported; the bylines are the Co-Authors Plus co-authors in order, else the post's
 author, by display name. Block-editor content is read by its blocks, classic content by
 WordPress's paragraph rules (both in ``..wpmarkup``); ``[caption]`` and ``[gallery]``
 shortcodes, image blocks and inline images become photo embeds; audio, video and embeds
@@ -339,6 +340,8 @@ def _fields(item):
         "categories": [],
         "tags": [],
         "coauthors": [],
+        # Terms of any other taxonomy (a plugin's or the theme's, post formats): (domain, name).
+        "other_terms": [],
         "meta": {},
     }
     rss = ("title", "link", "pubDate", "guid")
@@ -358,6 +361,8 @@ def _fields(item):
             elif domain == "author":
                 # Co-Authors Plus: one term per byline, in the post's order.
                 out["coauthors"].append(entry)
+            elif entry[0] or entry[1]:
+                out["other_terms"].append((domain, entry[0] or entry[1]))
         elif name == "encoded" and ns == CONTENT_NS:
             out["content"] = value
         elif name == "encoded" and EXCERPT_NS_RE.match(ns):
@@ -371,7 +376,7 @@ def _fields(item):
             out[name] = value if name == "title" else value.strip()
         elif (
             name in out
-            and name not in (*rss, "categories", "tags", "meta", "coauthors")
+            and name not in (*rss, "categories", "tags", "meta", "coauthors", "other_terms")
             and WP_NS_RE.match(ns)
         ):
             out[name] = value.strip()
@@ -897,6 +902,15 @@ def _article(item, site, *, media_root, path, line, claimed, keys):
     categories = list(dict.fromkeys(name for name, _slug in item["categories"] if name))
     section_slug = next((unquote(slug) for name, slug in item["categories"] if slug), "")
     tags = list(dict.fromkeys([name for name, _slug in item["tags"] if name] + categories[1:]))
+    other_terms: dict[str, list[str]] = {}
+    for domain, name in item["other_terms"]:
+        other_terms.setdefault(domain, []).append(name)
+    if other_terms:
+        # We have sections and tags only: a term of any other taxonomy is said, not dropped.
+        notes.append(
+            "terms of other taxonomies not imported: "
+            + "; ".join(f"{d}: {', '.join(dict.fromkeys(n))}" for d, n in other_terms.items())
+        )
 
     old_paths = []
     base = site.base_url
