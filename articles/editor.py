@@ -28,6 +28,8 @@ def body_extensions():
         "Blockquote": True,
         "HardBreak": True,
         "PhotoEmbed": {"pickerUrl": reverse_lazy("admin:photos_photo_picker")},
+        # The editor's default turns the browser's spellcheck off; writers want it on.
+        "NoSpellCheck": False,
     }
 
 

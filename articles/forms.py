@@ -11,7 +11,20 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 
 from . import richtext, workflow
 from .editor import BodyEditorWidget
-from .models import Article
+from .models import Article, Author, Status, Tag
+from .slugs import free_slug
+
+# Where search results and social cards cut text off: Google shows about 60 characters
+# of a title and 155-160 of a description; a headline over about 70 is cut in results
+# and card previews when it stands in for the title.
+HEADLINE_LIMIT = 70
+SEO_TITLE_LIMIT = 60
+SEO_DESCRIPTION_LIMIT = 160
+
+
+def counted(limit, **attrs):
+    """Attributes for a text field whose length the page counts against ``limit``."""
+    return {"data-counter-limit": str(limit), **attrs}
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -38,6 +51,13 @@ class ArticleAdminForm(forms.ModelForm):
         widget=AdminSplitDateTime,
         help_text="Leave empty to publish now; a future time schedules the article.",
     )
+    new_tags = forms.CharField(
+        required=False,
+        label="New tags",
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "vTextField", "placeholder": "budget, housing"}),
+        help_text="Type tags separated by commas; ones that do not exist yet are created.",
+    )
 
     class Meta:
         model = Article
@@ -60,10 +80,22 @@ class ArticleAdminForm(forms.ModelForm):
             "source",
             "external_id",
         ]
-        widgets = {"body": BodyEditorWidget}
+        widgets = {
+            "body": BodyEditorWidget,
+            "headline": forms.TextInput(
+                attrs=counted(HEADLINE_LIMIT, **{"class": "vTextField headline-field"})
+            ),
+            "seo_title": forms.TextInput(attrs=counted(SEO_TITLE_LIMIT, **{"class": "vTextField"})),
+            "seo_description": forms.Textarea(
+                attrs=counted(SEO_DESCRIPTION_LIMIT, rows=3, cols=60)
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # Left empty, Article.save() makes it from the headline; a taken one gets -2.
+            self.fields["slug"].required = False
         if self.instance.pk:
             self.fields["loaded_version"].required = True
             if not self.is_bound:
@@ -73,6 +105,53 @@ class ArticleAdminForm(forms.ModelForm):
     def transition_name(self):
         """The workflow button pressed, if any (its name is ``_transition``)."""
         return self.data.get("_transition") or None
+
+    def clean_slug(self):
+        """A slug another article has becomes the next free one (``-2``), never an error."""
+        slug = self.cleaned_data.get("slug") or ""
+        if not slug or slug == self.instance.slug:
+            return slug
+        if Article.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            return free_slug(Article, slug, "untitled", 200)
+        return slug
+
+    def clean_published_at(self):
+        value = self.cleaned_data.get("published_at")
+        if (
+            value is None
+            and self.instance.pk
+            and self.instance.status
+            in (
+                Status.PUBLISHED,
+                Status.ARCHIVED,
+            )
+        ):
+            raise forms.ValidationError(
+                "A published article always has a publication date. To take it off the "
+                "site, use Unpublish or Take down.",
+                code="required",
+            )
+        return value
+
+    def clean_lead_photo(self):
+        photo = self.cleaned_data.get("lead_photo")
+        if photo is not None and photo.is_pending:
+            raise forms.ValidationError(
+                f"“{photo}” has no file yet: upload its file in the photo library first, "
+                "or choose another photo.",
+                code="pending",
+            )
+        return photo
+
+    def typed_tags(self):
+        """The tags typed into "New tags": existing ones by name, whatever the case, and
+        new ones made (``Tag.save()`` gives them their slug)."""
+        names = [n.strip()[:100] for n in (self.cleaned_data.get("new_tags") or "").split(",")]
+        tags = []
+        for name in dict.fromkeys(n for n in names if n):
+            tag = Tag.objects.filter(name__iexact=name).first()
+            tags.append(tag or Tag.objects.create(name=name))
+        return tags
 
     def clean_body(self):
         # Article.save() sanitises again; here a body too deep or too large becomes a
@@ -124,13 +203,56 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             allowed = workflow.may(self.user, self.instance, name)
         else:
-            # A new article is a draft its creator may submit straight away.
-            allowed = name == "submit" and self.user.has_perm("articles.add_article")
+            # A new article is a draft its creator may submit (an editor: publish) at once.
+            allowed = workflow.may_start(self.user, name)
         if not allowed:
             raise forms.ValidationError(
                 f"You may not {t.label.lower()} this article now.", code="transition"
             )
         if t.needs_comment and not (cleaned.get("workflow_comment") or "").strip():
             self.add_error("workflow_comment", f"{t.label} needs a comment saying why.")
-        if cleaned.get("publish_at") and name != "publish":
+        if cleaned.get("publish_at") and t.target != "published":
             self.add_error("publish_at", "A publication time goes with Publish only.")
+
+
+class SocialLinksField(forms.CharField):
+    """Profile addresses, one per line, stored as the list ``Author.social_links`` holds."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 60, "placeholder": "https://"})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        lines = [line.strip() for line in (super().to_python(value) or "").splitlines()]
+        return [line for line in lines if line]
+
+    def validate(self, value):
+        check = forms.URLField(assume_scheme="https")
+        for line in value:
+            try:
+                check.clean(line)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(f"“{line}” is not a web address.") from error
+
+
+class AuthorForm(forms.ModelForm):
+    social_links = SocialLinksField(
+        required=False,
+        label="Social links",
+        help_text="One profile address per line (X, Mastodon, LinkedIn...).",
+    )
+
+    class Meta:
+        model = Author
+        fields = [
+            "name",
+            "slug",
+            "title",
+            "bio",
+            "photo",
+            "email",
+            "website",
+            "social_links",
+            "user",
+        ]

@@ -217,12 +217,10 @@ def test_pages_follow_the_newest_first_order(editor_client):
         ]
     )
     expected = list(Article.objects.order_by("-published_at", "-pk"))
-    first = listed(editor_client)
-    second = listed(editor_client, p=2)
-    third = listed(editor_client, p=3)
-    assert first + second + third == expected
-    assert len(first) == 100 and len(third) == 30
-    assert editor_client.get(LIST, {"p": 4}).status_code == 302  # past the end: ?e=1
+    pages = [listed(editor_client, p=n) for n in range(1, 6)]
+    assert sum(pages, []) == expected
+    assert len(pages[0]) == 50 and len(pages[-1]) == 30
+    assert editor_client.get(LIST, {"p": 6}).status_code == 302  # past the end: ?e=1
 
 
 def test_no_facet_counts_over_the_whole_archive(editor_client):
@@ -362,3 +360,21 @@ def test_editor_types_an_author_name_to_filter_the_list(browser, live_server):
     assert page.locator("#result_list tbody tr").count() == 2
     assert problems == []
     page.close()
+
+
+def test_a_long_list_is_counted_only_up_to_the_cap(editor_client, monkeypatch):
+    from articles.admin.changelist import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 3)
+    for _ in range(5):
+        make_article()
+    page = editor_client.get(LIST).content.decode()
+    assert "more than 3 articles" in page
+    searched = editor_client.get(LIST, {"q": "Headline"}).content.decode()
+    assert "more than 3 results" in searched
+
+
+def test_a_short_list_says_exactly_how_many(editor_client):
+    for _ in range(2):
+        make_article()
+    assert "2 articles" in editor_client.get(LIST).content.decode()

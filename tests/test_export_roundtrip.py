@@ -16,6 +16,7 @@ from articles import backup
 from articles.models import (
     Article,
     ArticleRedirect,
+    AuditEntry,
     Author,
     Byline,
     Correction,
@@ -149,6 +150,8 @@ def snapshot():
 
 def empty_everything(media_root):
     Article.objects.all().delete()
+    # The audit trail outlives a deleted article by design; an empty database has none.
+    AuditEntry.objects.all().delete()
     Author.objects.all().delete()
     Photo.objects.all().delete()
     Section.objects.all().delete()

@@ -6,23 +6,95 @@ see is audited by ``workflow.record_edit``; a workflow button pressed with it go
 through ``workflow.transition()`` once the content and the inlines are saved.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+
+from photos import renditions
 
 from .. import workflow
 from ..models import Byline, Correction, Status
+from ..richtext import embedded_photo_ids, expand_embeds
+
+# Form fields that are not the article's content: a change message never names them.
+FORM_ONLY_FIELDS = {"loaded_version", "substantive_update", "workflow_comment", "publish_at"}
+
+
+class BylineForm(forms.ModelForm):
+    class Meta:
+        model = Byline
+        fields = ["position", "author", "role"]
+        # Numbered by the page's script from the rows' order, and by the server when a
+        # post has none: never typed.
+        widgets = {"position": forms.HiddenInput(attrs={"data-byline-position": ""})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+
+    def has_changed(self):
+        # The page numbers every row, the empty "Add another" one included: a number
+        # alone does not make a row worth saving (or an existing one changed).
+        return any(name != "position" for name in self.changed_data)
+
+
+class BylineFormSet(BaseInlineFormSet):
+    """Bylines saved in the order the form shows them, numbered 0, 1, 2...
+
+    The rows' posted positions only say their order; a row without one keeps its place
+    in the form. Numbers are given afresh on every save, so adding, removing and
+    reordering never collide on the (article, position) constraint.
+    """
+
+    def kept_forms(self):
+        forms_ = [
+            form
+            for form in self.forms
+            if form not in self.deleted_forms
+            and form.cleaned_data
+            and (form.instance.pk or form.has_changed())
+        ]
+
+        def place(indexed):
+            index, form = indexed
+            posted = form.cleaned_data.get("position")
+            return (posted if posted is not None else index, index)
+
+        return [form for _, form in sorted(enumerate(forms_), key=place)]
+
+    def save(self, commit=True):
+        if not commit:
+            return super().save(commit=False)
+        super().save(commit=False)  # fills deleted_objects, sets the article on new rows
+        for byline in self.deleted_objects:
+            byline.delete()
+        kept = self.kept_forms()
+        # Out of the way first: a row taking a place another still holds would collide.
+        Byline.objects.filter(article=self.instance).update(position=F("position") + 1000)
+        for position, form in enumerate(kept):
+            form.instance.article = self.instance
+            form.instance.position = position
+            form.instance.save()
+        return [form.instance for form in kept]
 
 
 class BylineInline(admin.TabularInline):
     model = Byline
+    form = BylineForm
+    formset = BylineFormSet
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["position", "author", "role"]
+
+    class Media:
+        js = ["admin/byline-order.js"]
 
 
 class CorrectionInline(admin.TabularInline):
@@ -44,10 +116,12 @@ class ChangeFormMixin(admin.ModelAdmin):
         publication = ["status", "published_at", "first_published_at", "substantive_update_at"]
         if obj and obj.status == Status.PUBLISHED and workflow.is_editor(request.user):
             publication.append("substantive_update")
-        # Someone who may only read the article reads its body as text, not as markup.
-        body = "body" if obj is None or workflow.may_edit(request.user, obj) else "body_text"
+        # Someone who may only read the article reads its body as readers will.
+        editable = obj is None or workflow.may_edit(request.user, obj)
+        content = ["headline", "slug", "dek", "section", "tags"]
+        content += ["new_tags", "body"] if editable else ["body_text"]
         return [
-            (None, {"fields": ["headline", "slug", "dek", "section", "tags", body]}),
+            (None, {"fields": content}),
             ("Lead photo", {"fields": ["lead_photo", "lead_caption", "lead_alt"]}),
             ("Publication", {"fields": publication}),
             (
@@ -67,8 +141,10 @@ class ChangeFormMixin(admin.ModelAdmin):
 
     @admin.display(description="Body")
     def body_text(self, article):
-        # The body is sanitised against the allow-list on every save, so it is safe to show.
-        return mark_safe(article.body)  # noqa: S308
+        """The body as readers see it: photos expanded, subheads as the site draws them."""
+        ids = embedded_photo_ids(article.body)
+        body = expand_embeds(article.body, renditions.photos_with_renditions(ids) if ids else {})
+        return format_html('<div class="article-body-read">{}</div>', body)
 
     # The pages.
 
@@ -84,6 +160,13 @@ class ChangeFormMixin(admin.ModelAdmin):
             extra.update(self._workflow_context(request, obj))
         return super().change_view(request, object_id, form_url, extra)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        """The revision note in words: the fields' labels, never the form's own fields."""
+        changed = [name for name in form.changed_data if name not in FORM_ONLY_FIELDS]
+        if form.changed_data != changed:
+            form.changed_data[:] = changed  # changed_data is a cached list
+        return super().construct_change_message(request, form, formsets, add)
+
     def _workflow_context(self, request, obj):
         transitions = workflow.available(request.user, obj)
         return {
@@ -92,7 +175,7 @@ class ChangeFormMixin(admin.ModelAdmin):
             "can_schedule": any(t.name == "publish" for t in transitions),
             "audit_entries": obj.audit_entries.select_related("actor"),
             "preview_url": reverse("articles:preview", args=[obj.pk])
-            if workflow.may_edit(request.user, obj)
+            if workflow.may_read(request.user, obj)
             else None,
             "is_scheduled": obj.is_scheduled,
         }
@@ -126,6 +209,8 @@ class ChangeFormMixin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if typed := form.typed_tags():
+            form.instance.tags.add(*typed)
         name = form.transition_name()
         if not name:
             return
@@ -160,4 +245,7 @@ class ChangeFormMixin(admin.ModelAdmin):
         else:
             text = f"{done.label}: “{obj}” is now {obj.get_status_display().lower()}."
         messages.success(request, text)
+        # Informs, never blocks: a photo without alt text or credit is for the desk to fix.
+        if obj.status in (Status.REVIEW, Status.PUBLISHED) and (gaps := obj.photo_gaps()):
+            messages.warning(request, "Before readers see it: " + "; ".join(gaps) + ".")
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))

@@ -11,11 +11,13 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import F, Lookup, OuterRef, Q, Subquery
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 
@@ -62,6 +64,27 @@ def search_terms(text):
             yield bit
 
 
+class CappedPaginator(Paginator):
+    """Counts matching articles up to CAP and no further.
+
+    Counting every match of a search or a filter reads every matching row (a search for
+    a common word: tens of thousands) to print one number. Past CAP the list says "more
+    than 10,000", which is all an editor can use; the pages up to it stay reachable, and
+    the date links and filters narrow the rest.
+    """
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self):
+        # Unordered, so the database may stop at the first CAP + 1 rows it finds.
+        return self.object_list.order_by()[: self.CAP + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.CAP
+
+
 class ArticleChangeList(ChangeList):
     """The article list, loading only what it shows."""
 
@@ -101,6 +124,9 @@ class ChangeListMixin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_search_results(self, request, queryset, search_term):
         """Each word must appear in the headline, the standfirst or a credited author's name.
@@ -145,6 +171,13 @@ class ChangeListMixin(admin.ModelAdmin):
             when = timezone.localtime(article.published_at)
             key, label = "scheduled", f"Scheduled {when:%Y-%m-%d %H:%M}"
         return format_html('<span class="status-badge status-{}">{}</span>', key, label)
+
+    @admin.display(description="Date", ordering="published_at")
+    def publication_date(self, article):
+        # Compact and on one line: the list has room for the headline that way.
+        if article.published_at is None:
+            return "—"
+        return f"{timezone.localtime(article.published_at):%Y-%m-%d %H:%M}"
 
     @admin.display(description="Authors")
     def author_names(self, article):
