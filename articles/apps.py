@@ -7,12 +7,16 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from photos import usage
 
-        from . import caching
+        from . import caching, search
         from .models import Article
 
         caching.connect_signals()
+        # The SQLite search compares text without accents (articles.search.Folded).
+        connection_created.connect(search.add_sqlite_functions)
         usage.register(Article.objects.showing_photo)
         usage.register_rule(Article, may_change_photo_in)
 

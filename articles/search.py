@@ -19,12 +19,22 @@ parts in order and never starts those it does not need. Within a window the plan
 picks the plan for the word's frequency, and no plan can go far wrong: a walk stops at
 the window's edge, and GIN matches are ANDed with the window's date range so that only
 the window's matches are read from the table.
+
+Accents fold both ways ("Rio Claro" finds "Río Claro" and back): on PostgreSQL the
+``newsroom`` text search configuration puts ``unaccent`` before the English stemmer
+(migration 0016), for the stored document and the query alike; elsewhere both sides are
+compared in a folded form (``fold``, a function registered with SQLite). Authors and tags
+whose names match are searched too: their stories join the results (``people_and_tags``),
+and the view shows their pages first. A search with no results suggests the nearest words
+of the archive's own vocabulary (``suggestion``).
 """
 
+import difflib
 import html
 import itertools
 import re
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
@@ -33,8 +43,15 @@ from django.db.models.expressions import Func, RawSQL
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from text_unidecode import unidecode
 
-CONFIG = "english"
+from .caching import site_fragment
+
+CONFIG = "newsroom"
+# Authors and tags shown above the results, at most, and how many of the newest stories
+# of each join the results: their pages list the rest.
+PEOPLE, TAGS = 3, 5
+NAMED = 50
 MAX_QUERY_LENGTH = 200
 # How many of the newest matches are ranked by relevance (see search()).
 CANDIDATES = 500
@@ -57,7 +74,9 @@ WITH recent AS MATERIALIZED (
     SELECT count(*) >= %s AS yes FROM recent
 )
 SELECT id FROM (
-    (SELECT id FROM recent)
+    -- The newest stories of the authors and tags the query names (search._named_stories).
+    (SELECT unnest(%s::bigint[]) AS id)
+    UNION ALL (SELECT id FROM recent)
     {older}
     UNION ALL (
         -- A word that skipped the wider windows: its older matches straight from the GIN
@@ -91,17 +110,29 @@ def clean_query(text):
     return " ".join((text or "").split())[:MAX_QUERY_LENGTH]
 
 
-def search(queryset, text):
-    """``queryset`` narrowed to matches of ``text``, best first, each with a ``snippet``."""
+def search(queryset, text, found_names=None):
+    """``queryset`` narrowed to matches of ``text``, best first, each with a ``snippet``.
+    On PostgreSQL the candidates are found when it is called (one query).
+
+    ``found_names``: ``people_and_tags(text)``, when the caller has it already.
+    """
     text = clean_query(text)
     if not text:
         return queryset.none()
+    people, tags = found_names if found_names is not None else people_and_tags(text)
+    by_them = _named_stories(queryset, people, tags)
     if connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config=CONFIG)
         # A common word matches most of the archive. Rank the newest matches only: in news,
-        # recency comes first, and ranking every match would cost seconds at scale.
+        # recency comes first, and ranking every match would cost seconds at scale. They
+        # are found once, here: as a subquery, the page would find them twice (its count,
+        # then its rows).
+        candidates = newest_matches(queryset, query, by_them)
+        with connection.cursor() as cursor:
+            cursor.execute(candidates.sql, candidates.params)
+            ids = [row[0] for row in cursor.fetchall()]
         return (
-            queryset.filter(pk__in=newest_matches(queryset, query))
+            queryset.filter(pk__in=ids)
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "-published_at", "-pk")
             # The vector is only ranked in the database; sent out it is kilobytes of text
@@ -109,14 +140,25 @@ def search(queryset, text):
             .defer("search_vector")
         )
     # SQLite and others: every word must appear somewhere; headline matches come first.
-    words = text.split()[:8]
+    words = fold(text).split()[:8]
     match = Q()
     in_headline = Q()
     for word in words:
-        match &= Q(headline__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
-        in_headline &= Q(headline__icontains=word)
+        match &= (
+            Q(folded_headline__contains=word)
+            | Q(folded_dek__contains=word)
+            | Q(folded_body__contains=word)
+        )
+        in_headline &= Q(folded_headline__contains=word)
+    if by_them:
+        match |= Q(pk__in=by_them)
     return (
-        queryset.filter(match)
+        queryset.alias(
+            folded_headline=Folded("headline"),
+            folded_dek=Folded("dek"),
+            folded_body=Folded("body"),
+        )
+        .filter(match)
         .annotate(
             rank=Case(
                 When(in_headline, then=Value(1)), default=Value(0), output_field=IntegerField()
@@ -126,9 +168,143 @@ def search(queryset, text):
     )
 
 
-def newest_matches(queryset, query):
+def _named_stories(queryset, people, tags):
+    """The ids of the newest ``NAMED`` stories of ``people`` and ``tags``, which join the
+    results also where the text does not name them.
+
+    Their ids are read first, from the byline and tag tables' own indexes (a few thousand
+    at most): given as a join under ORDER BY ... LIMIT, PostgreSQL walks the newest
+    articles testing each, half a second for a tag of a few hundred stories.
+    """
+    from .models import Article, Byline
+
+    ids = set()
+    if people:
+        ids |= set(Byline.objects.filter(author__in=people).values_list("article_id", flat=True))
+    if tags:
+        through = Article.tags.through.objects.filter(tag__in=tags)
+        ids |= set(through.values_list("article_id", flat=True))
+    if not ids:
+        return []
+    newest = queryset.filter(pk__in=ids).order_by("-published_at", "-pk")
+    return list(newest.values_list("pk", flat=True)[:NAMED])
+
+
+def fold(text: str | None) -> str:
+    """``text`` in lowercase ASCII, as the SQLite search compares it: "Río" → "rio"."""
+    return unidecode(text or "").lower()
+
+
+def add_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Give each new SQLite connection ``newsroom_fold`` (``connection_created``)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("newsroom_fold", 1, fold, deterministic=True)
+
+
+class Folded(Func):
+    """A text column without case or accents, for comparison with ``fold()``ed words
+    (SQLite; PostgreSQL folds in its text search configuration)."""
+
+    function = "newsroom_fold"
+
+
+def people_and_tags(text: str) -> tuple[list[Any], list[Any]]:
+    """The authors with public stories whose names hold every word of ``text`` ("zoe"
+    finds "Zoë Østergaard"), and the tags named ``text``, accents and case aside."""
+    from .models import Author, Tag, with_published_articles
+
+    words = _words(text)
+    if not words:
+        return [], []
+    names = site_fragment("search-names", _names, keys=["search-names"])
+    author_ids = [pk for pk, name in names["authors"] if all(word in name for word in words)]
+    tag_ids = [pk for pk, name in names["tags"] if name == " ".join(words)]
+    people = with_published_articles(
+        Author.objects.filter(pk__in=author_ids[:100]), "bylines__author"
+    )
+    tags = with_published_articles(Tag.objects.filter(pk__in=tag_ids), "tags")
+    return list(people.select_related("photo")[:PEOPLE]), list(tags[:TAGS])
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in fold(clean_query(text)).split() if len(word) > 1][:8]
+
+
+def _names() -> dict[str, list[tuple[int, str]]]:
+    """Every author's and tag's name, folded: a few thousand, matched in Python in a
+    millisecond, and made once per site state (folding them in the database on every
+    search costs tens of milliseconds)."""
+    from .models import Author, Tag
+
+    return {
+        "authors": [
+            (pk, " ".join(_words(name))) for pk, name in Author.objects.values_list("pk", "name")
+        ],
+        "tags": [
+            (pk, " ".join(_words(name))) for pk, name in Tag.objects.values_list("pk", "name")
+        ],
+    }
+
+
+def suggestion(text: str) -> str:
+    """``text`` with each word the archive does not use replaced by the nearest word it
+    does use ("glaicer" → "glacier"), or "" when there is nothing to suggest."""
+    words = clean_query(text).split()
+    nearest = _nearest_pg if connection.vendor == "postgresql" else _nearest_elsewhere
+    suggested = [nearest(word.lower()) or word for word in words]
+    changed = [a for a, b in zip(suggested, words, strict=True) if a.lower() != b.lower()]
+    return " ".join(suggested) if changed else ""
+
+
+# Below this pg_trgm similarity, a word is too far from any other to be a misspelling of it.
+NEAREST_SIMILARITY = 0.2
+
+
+def _nearest_pg(word: str) -> str:
+    """The archive word nearest ``word`` (``articles_search_word``, migration 0016)."""
+    if len(word) < 3 or not word.isalpha():
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word, similarity(word, %s), ndoc FROM articles_search_word "
+            "ORDER BY word <-> %s LIMIT 5",
+            [word, word],
+        )
+        rows = cursor.fetchall()
+    if any(found == word for found, _similarity, _ndoc in rows):
+        return ""
+    rows = [row for row in rows if row[1] >= NEAREST_SIMILARITY]
+    # The closest; among equally close words, the one more stories use.
+    return max(rows, key=lambda row: (round(row[1], 2), row[2]))[0] if rows else ""
+
+
+def _nearest_elsewhere(word: str) -> str:
+    """Without pg_trgm: the closest word (difflib) among the headlines and standfirsts of
+    the newest stories, and the names of tags and authors."""
+    from .models import Article, Author, Tag
+
+    if len(word) < 3 or not word.isalpha():
+        return ""
+    texts = Article.objects.published().newest_first().values_list("headline", "dek")[:1000]
+    vocabulary = {w for pair in texts for part in pair for w in re.findall(r"\w{3,}", part.lower())}
+    vocabulary |= {
+        w.lower() for name in Tag.objects.values_list("name", flat=True) for w in name.split()
+    }
+    vocabulary |= {
+        w.lower() for name in Author.objects.values_list("name", flat=True) for w in name.split()
+    }
+    if word in vocabulary:
+        return ""
+    found = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+    return found[0] if found else ""
+
+
+def newest_matches(queryset, query, named=()):
     """The ids of the newest ``CANDIDATES`` articles of ``queryset`` matching ``query``,
-    as SQL for an IN (``NEWEST_MATCHES``).
+    and the ids ``named``, as SQL for an IN (``NEWEST_MATCHES``).
+
+    The named ids are a part of the same UNION, not an OR beside it: PostgreSQL answers
+    ``pk IN (...) OR pk IN (...)`` by testing every row of the table against both.
 
     SQL around the ORM's own for the matches, rather than a UNION of querysets: the recent
     window is read once (a CTE) and decides whether the wider windows are needed, and
@@ -150,10 +326,11 @@ def newest_matches(queryset, query):
         edges[0],
         CANDIDATES,
         FREQUENT,
+        list(named),
         *older_params,
         *matches_params,
         CANDIDATES,
-        CANDIDATES,
+        CANDIDATES + len(named),
     ]
     # Only our own SQL and the ORM's is in the text; every value is a parameter.
     return RawSQL(sql, params)  # noqa: S611
@@ -200,32 +377,54 @@ def _marked(passage):
 
 def _substring_snippet(article, text, width=110):
     """Where PostgreSQL is not there to do it: the words around the first match in the body."""
-    words = [w for w in clean_query(text).split() if len(w) > 1]
+    words = [w for w in fold(clean_query(text)).split() if len(w) > 1]
     if not words:
         return ""
     body = " ".join(html.unescape(strip_tags(article.body)).split())
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    pattern = _FoldedPattern(words)
     found = pattern.search(body)
     if not found:
         return ""
-    start = max(0, found.start() - width)
-    end = min(len(body), found.end() + width)
+    start = max(0, found[0] - width)
+    end = min(len(body), found[1] + width)
     # Whole words only at the cut edges.
     if start:
-        start = body.find(" ", start, found.start()) + 1 or start
+        start = body.find(" ", start, found[0]) + 1 or start
     if end < len(body):
-        cut = body.rfind(" ", found.end(), end)
+        cut = body.rfind(" ", found[1], end)
         end = cut if cut > 0 else end
     passage = body[start:end]
     pieces, last = [], 0
-    for match in pattern.finditer(passage):
+    for match_start, match_end in pattern.finditer(passage):
         pieces += [
-            escape(passage[last : match.start()]),
+            escape(passage[last:match_start]),
             "<mark>",
-            escape(match.group()),
+            escape(passage[match_start:match_end]),
             "</mark>",
         ]
-        last = match.end()
+        last = match_end
     pieces.append(escape(passage[last:]))
     prefix, suffix = ("… " if start else ""), (" …" if end < len(body) else "")
     return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 - every piece is escaped
+
+
+class _FoldedPattern:
+    """Finds folded ``words`` in a text, giving the matches' places in the text as written
+    ("rio" marks "Río")."""
+
+    def __init__(self, words):
+        self.regex = re.compile("|".join(re.escape(w) for w in words))
+
+    def finditer(self, text):
+        folded, places = [], []
+        for i, char in enumerate(text):
+            piece = fold(char)
+            folded.append(piece)
+            places += [i] * len(piece)
+        places.append(len(text))
+        for match in self.regex.finditer("".join(folded)):
+            # A match ends after the last character it took a piece of.
+            yield places[match.start()], places[match.end() - 1] + 1
+
+    def search(self, text):
+        return next(self.finditer(text), None)

@@ -136,6 +136,8 @@ def article_metadata(article):
     made = made_renditions(article.lead_photo, [renditions.SOCIAL[0], *JSON_LD_IMAGE_SPECS])
     social = made.get(renditions.SOCIAL[0])
     return {
+        # The parts are rendered without a request, so without the context processors.
+        "site_name": settings.NEWSROOM["SITE_NAME"],
         "canonical": canonical,
         "description": summary,
         "title": article.seo_title or article.headline,

@@ -1,12 +1,19 @@
 """Sitemaps of what readers can see: articles, sections, authors, and the last 48 hours for
 Google News (served with its own template, ``sitemaps/news.xml``).
+
+With no story in the last 48 hours the news sitemap would be an empty <urlset>, which
+the sitemaps.org schema refuses (it asks for at least one <url>). So while it is empty it
+is left out of the index and robots.txt, and its address answers 404, which crawlers
+read as "nothing here now" and ask again later.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Exists, Max, OuterRef
+from django.http import Http404
 from django.utils import timezone
 
 from .models import Article, Author, Byline, Section
@@ -84,3 +91,23 @@ class NewsSitemap(ArticleSitemap):
 SITEMAPS = {"sections": SectionSitemap, "authors": AuthorSitemap}
 ARTICLE_SITEMAPS = {"articles": ArticleSitemap}
 NEWS_SITEMAPS = {"news": NewsSitemap}
+
+
+def news_is_empty() -> bool:
+    return not NewsSitemap().items().exists()
+
+
+def listed_sitemaps() -> dict[str, type[Sitemap]]:
+    """Every sitemap of the index: the news sitemap only while it holds a story."""
+    news = {} if news_is_empty() else NEWS_SITEMAPS
+    return {**ARTICLE_SITEMAPS, **SITEMAPS, **news}
+
+
+def index(request, **kwargs):
+    return sitemap_views.index(request, sitemaps=listed_sitemaps(), **kwargs)
+
+
+def news(request, **kwargs):
+    if news_is_empty():
+        raise Http404("No story was published in the last 48 hours.")
+    return sitemap_views.sitemap(request, **kwargs)

@@ -5,7 +5,9 @@
 
 Times two things for common terms (in most articles), middling terms (in 4-8%: a
 surname quoted in the bodies, a subject of the headlines), rare terms (planted in a few
-dozen by bench/generate_archive.py), a two-word query and a term with no match:
+dozen by bench/generate_archive.py), a two-word query, a term with no match and
+misspelt terms (which look up a suggestion). Author surnames and tag names among them
+also bring those authors' and tags' newest stories, as the site does:
 
 - view: GET /search/?q=... through the whole stack in-process, production settings,
   each request missing the page cache (a query parameter the view does not read);
@@ -36,6 +38,8 @@ QUERIES = {
     "rare": RARE_TERMS[:5],
     "two words": ["housing plan", "police budget"],
     "no match": ["xylophonist"],
+    # No match, so a "Did you mean" is looked up in the archive's vocabulary.
+    "misspelt": ["goverment", "stadum"],
 }
 
 

@@ -103,13 +103,14 @@ def test_sample_public_page_shows_every_element_in_order(client):
     landmarks = [
         "Colombia’s Petro Sets Date for Trump Meeting in the US</h1>",
         'rel="author">Josep Freixes</a>',
-        "Written on",
+        "Published",
         "January 15, 2026",
         "Colombian President Gustavo Petro announced",
         "Credit: Ovidio González / Presidency of Colombia",
         "The president of Colombia, Gustavo Petro, has made official",
         "<h2>Colombia’s Petro sets date for Trump meeting in the US</h2>",
-        "Donald Trump &amp; Gustavo Petro.",
+        # The line before the caption is the photo's description (alt text), in its place.
+        "Donald Trump &amp; Gustavo Petro",
         "Relations between Donald Trump and Gustavo Petro during the first year",
         "Credit: Molly Riley, The White House / Andrea Puentes / Presidency of Colombia",
         "<h2>Expectations and challenges of the Washington meeting</h2>",

@@ -1,8 +1,10 @@
 import re
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.postgres.search import SearchQuery
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -90,14 +92,13 @@ def test_stored_document_follows_edits_and_bulk_writes():
 @pytest.mark.postgres
 def test_search_query_can_use_the_gin_index():
     from articles.models import Article
-    from articles.search import search
 
     make_article(headline="Cabinet meeting")
     with connection.cursor() as cursor:
         # On a tiny table the planner prefers other paths; rule them out to see the index.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-        plan = search(Article.objects.all(), "meetings").only("pk").explain()
+        plan = candidates_plan(Article.objects.all(), "meetings")
     assert "article_search_vector" in plan
 
 
@@ -120,6 +121,18 @@ def test_only_public_articles_are_found(client):
     make_article(headline="Harbour in review", status=Status.REVIEW)
     make_article(headline="Harbour scheduled", published_at=timezone.now() + timedelta(days=1))
     assert headlines(client.get("/search/?q=harbour")) == ["Harbour reopens"]
+
+
+def candidates_plan(queryset, text, analyze=False):
+    """The plan of the query that finds the candidates to rank (search.newest_matches)."""
+    from articles.search import CONFIG, newest_matches
+
+    candidates = newest_matches(queryset, SearchQuery(text, search_type="websearch", config=CONFIG))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ("EXPLAIN ANALYZE " if analyze else "EXPLAIN ") + candidates.sql, candidates.params
+        )
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def _days_ago(days):
@@ -157,7 +170,7 @@ def test_a_word_found_in_the_newest_window_leaves_the_older_ones_unread(monkeypa
     for days in (1, 2, 3, 400, 2000):
         make_article(headline="Council vote", published_at=_days_ago(days))
     results = article_search.search(Article.objects.published(), "council")
-    plan = results.explain(analyze=True)
+    plan = candidates_plan(Article.objects.published(), "council", analyze=True)
     # Every part of the UNION ALL after the recent window (the wider windows, then the
     # rest of the archive) is never started: its LIMIT was met first.
     skipped = re.findall(r'Subquery Scan on "\*SELECT\* \d+".*\(never executed\)', plan)
@@ -179,3 +192,107 @@ def test_results_do_not_carry_the_stored_vector():
         rows = cursor.fetchall()
     assert len(rows) == 1 and "headline" in columns
     assert "search_vector" not in columns
+
+
+# Readers type names and places with or without their accents, and names of people and
+# topics as well as words of the text; these hold on SQLite and PostgreSQL alike.
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [("Río Claro", "Rio Claro"), ("Rio Claro", "Río Claro"), ("Łódź", "lodz")],
+    ids=["accent in the story", "accent in the query", "Polish letters"],
+)
+def test_accents_are_found_both_ways(client, written, typed):
+    make_article(headline=f"Floods reach {written}", body=f"<p>Rain fell on {written}.</p>")
+    make_article(headline="Unrelated")
+    assert headlines(client.get(f"/search/?q={typed}")) == [f"Floods reach {written}"]
+
+
+def test_a_folded_match_is_marked_in_the_passage_as_written(client):
+    make_article(headline="Weather", dek="", body="<p>The river at Río Claro rose overnight.</p>")
+    html = client.get("/search/?q=rio claro").content.decode()
+    assert "<mark>Río</mark>" in html and "<mark>Claro</mark>" in html
+
+
+def test_an_authors_name_finds_their_stories_and_shows_their_page_first(client):
+    from tests.factories import make_author
+
+    zoe = make_author(name="Zoë Østergaard", slug="zoe-ostergaard")
+    make_article(headline="Harbour reopens", authors=[zoe])
+    make_article(headline="Unrelated")
+    for typed in ("Zoë", "zoe ostergaard"):
+        response = client.get("/search/?q=" + typed)
+        assert headlines(response) == ["Harbour reopens"]
+        html = response.content.decode()
+        # The author's page is linked above the results.
+        assert html.index('href="/author/zoe-ostergaard/"') < html.index("Harbour reopens")
+
+
+def test_a_tags_name_finds_its_stories(client):
+    from tests.factories import make_tag
+
+    tag = make_tag(name="Energía solar", slug="energia-solar")
+    make_article(headline="Panels on every roof", tags=[tag])
+    response = client.get("/search/?q=energia solar")
+    assert headlines(response) == ["Panels on every roof"]
+    assert 'href="/tag/energia-solar/"' in response.content.decode()
+
+
+def test_an_author_without_public_stories_is_not_offered(client):
+    from articles.models import Status
+    from tests.factories import make_author
+
+    hidden = make_author(name="Zoë Østergaard", slug="zoe-ostergaard")
+    make_article(headline="Draft", authors=[hidden], status=Status.DRAFT)
+    response = client.get("/search/?q=Zoë")
+    assert response.context["people"] == []
+    assert "/author/zoe-ostergaard/" not in response.content.decode()
+
+
+def test_a_misspelling_suggests_the_archives_own_word(client):
+    make_article(headline="Glacier retreats a kilometre", body="<p>The glacier shrank.</p>")
+    if connection.vendor == "postgresql":
+        call_command("refresh_search_words", stdout=StringIO())
+    response = client.get("/search/?q=glaicer")
+    assert response.context["suggestion"] == "glacier"
+    html = response.content.decode()
+    assert "Did you mean" in html and 'href="/search/?q=glacier"' in html
+
+
+def test_no_results_says_so_and_offers_the_sections(client):
+    from tests.factories import make_section
+
+    make_article(headline="Budget passes", section=make_section(name="Politics", slug="politics"))
+    html = client.get("/search/?q=xylophonist").content.decode()
+    assert "0 results" in html
+    assert "No stories match “xylophonist”" in html
+    assert 'href="/section/politics/"' in html
+
+
+def test_a_word_the_archive_uses_is_never_corrected(client):
+    make_article(headline="Glacier retreats")
+    response = client.get("/search/?q=glacier")
+    assert response.context["suggestion"] == ""
+
+
+@pytest.mark.postgres
+def test_the_search_document_and_query_fold_accents_on_postgresql():
+    from articles.models import Article
+
+    article = make_article(headline="Río Claro", body="<p>Nothing else.</p>")
+    for typed in ("rio", "río"):
+        found = Article.objects.filter(search_vector=SearchQuery(typed, config="newsroom"))
+        assert list(found.values_list("pk", flat=True)) == [article.pk]
+
+
+@pytest.mark.postgres
+def test_refresh_search_words_takes_in_newly_published_words():
+    from articles.search import suggestion
+
+    make_article(headline="Fjord sensors record a warm winter")
+    assert suggestion("fjrod") == ""
+    out = StringIO()
+    call_command("refresh_search_words", stdout=out)
+    assert "words" in out.getvalue()
+    assert suggestion("fjrod") == "fjord"

@@ -109,7 +109,7 @@ def test_news_sitemap_holds_only_the_last_48_hours_and_validates(client, site):
     )
 
 
-def test_robots_txt_points_at_the_sitemaps(client, settings):
+def test_robots_txt_points_at_the_sitemaps(client, settings, site):
     settings.NEWSROOM = {**settings.NEWSROOM, "SITE_URL": "https://ledger.example"}
     response = client.get("/robots.txt")
     text = response.content.decode()
@@ -117,6 +117,43 @@ def test_robots_txt_points_at_the_sitemaps(client, settings):
     assert "Sitemap: https://ledger.example/sitemap.xml" in text
     assert "Sitemap: https://ledger.example/sitemap-news.xml" in text
     assert "Disallow: /admin/" in text
+
+
+# With no story in the last 48 hours the news sitemap would be an empty <urlset>, which
+# sitemap.xsd refuses: it is left out of the index and robots.txt, and answers 404.
+
+
+@pytest.fixture
+def quiet_days():
+    """A site whose newest story is three days old."""
+    return make_article(published_at=timezone.now() - timedelta(days=3))
+
+
+def test_with_no_recent_story_the_index_leaves_out_the_news_sitemap_and_validates(
+    client, quiet_days
+):
+    response = client.get("/sitemap.xml")
+    schema("siteindex.xsd").validate(response.content.decode())
+    urls = locations(response.content)
+    assert not any(url.endswith("/sitemap-news.xml") for url in urls)
+    for url in urls:
+        listed = client.get(url.removeprefix("http://testserver"))
+        schema("sitemap.xsd", "sitemap-image.xsd").validate(listed.content.decode())
+
+
+def test_with_no_recent_story_the_news_sitemap_answers_404_not_an_empty_urlset(client, quiet_days):
+    assert client.get("/sitemap-news.xml").status_code == 404
+    text = client.get("/robots.txt").content.decode()
+    assert "sitemap-news.xml" not in text and "/sitemap.xml" in text
+
+
+def test_the_news_sitemap_comes_back_with_the_next_story(client, quiet_days):
+    assert client.get("/sitemap-news.xml").status_code == 404
+    make_article()
+    response = client.get("/sitemap-news.xml")
+    assert response.status_code == 200
+    schema("sitemap.xsd", "sitemap-news.xsd").validate(response.content.decode())
+    assert "sitemap-news.xml" in client.get("/sitemap.xml").content.decode()
 
 
 # The schemas above come from ../shared; whether their absence skips or fails is a switch.

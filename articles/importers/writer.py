@@ -10,7 +10,6 @@ wrote it: the body sanitised by the rule ``Article.save()`` uses, slugs from
 """
 
 import hashlib
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,13 +20,13 @@ from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import models, transaction
-from django.utils.text import slugify
+from django.db.models import Case, When
 
 from photos.credits import parse_credit_line
 from photos.models import Credit, Photo, Rendition
 from photos.tasks import make_preview, schedule_renditions
 
-from .. import richtext
+from .. import richtext, slugs
 from ..models import Article, Author, Byline, Correction, Section, Status, Tag
 from ..workflow import StaleEdit, TransitionError, claim_edit, move_to, record
 from .parsed import ParsedArticle, ParsedAuthor, ParsedPhoto, ParsedPicture
@@ -149,22 +148,8 @@ def free_slugs(items: Sequence[ParsedArticle]) -> list[str]:
 
 
 def name_slug(name: str, max_length: int) -> str:
-    """The slug of an author's, section's or tag's name, distinct for distinct names in any
-    script, and ASCII so that it works in every address and admin form.
-
-    Django's slugify keeps Latin letters only ("Łódź" → "odz"); a name written in another
-    script (Japanese, Arabic, Cyrillic, Greek, Hebrew) would lose its letters and every
-    such tag of an export would become one. Such a name gets a short digest of itself
-    after what Latin part it has ("東京 2020" → "2020-1a2b3c4d"). Latin names keep the
-    slug they always had, so a re-import finds the rows it made before.
-    """
-    ascii_slug = slugify(name)
-    name = name.strip()
-    foreign = any(c.isalpha() and not unicodedata.name(c, "").startswith("LATIN") for c in name)
-    if name and (foreign or not ascii_slug):
-        digest = hashlib.sha256(name.casefold().encode()).hexdigest()[:8]
-        return "-".join(filter(None, [ascii_slug[: max_length - 9].strip("-"), digest]))
-    return ascii_slug[:max_length].strip("-")
+    """The slug of an author's, section's or tag's name: the site's one rule (articles.slugs)."""
+    return slugs.slugify(name, max_length)
 
 
 class Lookups:
@@ -188,17 +173,19 @@ class Lookups:
     def author(self, parsed: ParsedAuthor) -> Author:
         slug = name_slug(parsed.name, 200) or "author"
         if slug not in self.authors:
-            self.authors[slug], _created = Author.objects.get_or_create(
-                slug=slug,
-                defaults={"name": parsed.name[:200], "email": parsed.email, "bio": parsed.bio},
+            # An author made under the former slug rule keeps their address.
+            former = slugs.former_slug(parsed.name, 200)
+            self.authors[slug] = _found(Author, slug, former) or Author.objects.create(
+                slug=slug, name=parsed.name[:200], email=parsed.email, bio=parsed.bio
             )
         return self.authors[slug]
 
     def section(self, name: str, slug: str = "") -> Section:
         name = name or DEFAULT_SECTION
+        former = slugs.former_slug(slug or name, 100)
         slug = name_slug(slug or name, 100) or "news"
         if slug not in self.sections:
-            self.sections[slug] = Section.objects.filter(slug=slug).first() or (
+            self.sections[slug] = _found(Section, slug, former) or (
                 Section.objects.create(name=name[:100], slug=slug)
             )
         return self.sections[slug]
@@ -207,10 +194,17 @@ class Lookups:
         name = name.strip()[:100]
         key = name_slug(name, 100)
         if key not in self.tags:
-            self.tags[key] = Tag.objects.filter(slug=key).first() or Tag.objects.create(
+            self.tags[key] = _found(Tag, key, slugs.former_slug(name, 100)) or Tag.objects.create(
                 name=name, slug=unique_slug(Tag, key, max_length=100)
             )
         return self.tags[key]
+
+
+def _found(model: type[models.Model], slug: str, former: str) -> Any:
+    """The row of ``model`` with ``slug``, else one made under the former slug rule
+    (``former``), which keeps its address."""
+    rows = model._default_manager.filter(slug__in=[slug, former])
+    return rows.order_by(Case(When(slug=slug, then=0), default=1)).first()
 
 
 def by_source_id(manager: Any, source: str, external_id: str) -> models.QuerySet[Any]:

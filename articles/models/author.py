@@ -4,12 +4,16 @@ from django.urls import reverse
 
 from newsroom.signals import AnnouncingQuerySet
 
+from ..slugs import free_slug
+
+SLUG_HELP = "Left blank, it is made from the name (articles.slugs)."
+
 
 class Author(models.Model):
     """A byline profile. Not a login: guest and wire authors have no user."""
 
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, blank=True, help_text=SLUG_HELP)
     title = models.CharField(max_length=200, blank=True, help_text='For example "Staff writer".')
     bio = models.TextField(blank=True)
     photo = models.ForeignKey(
@@ -36,6 +40,11 @@ class Author(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = free_slug(Author, self.name, "author", 200)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})

@@ -3,10 +3,14 @@ from django.urls import reverse
 
 from newsroom.signals import AnnouncingQuerySet
 
+from ..slugs import free_slug
+
+SLUG_HELP = "Left blank, it is made from the name (articles.slugs)."
+
 
 class Section(models.Model):
     name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, blank=True, help_text=SLUG_HELP)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first in menus.")
 
@@ -19,13 +23,18 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = free_slug(Section, self.name, "section", 100)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
 class Tag(models.Model):
     name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, blank=True, help_text=SLUG_HELP)
 
     # Queryset writes announce themselves: cached pages never outlive them.
     objects = AnnouncingQuerySet["Tag"].as_manager()
@@ -35,6 +44,11 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = free_slug(Tag, self.name, "tag", 100)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})

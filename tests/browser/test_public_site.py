@@ -139,6 +139,15 @@ def pages(site, tmp_path):
     article = demo_article(tmp_path)
     front_page_stories(tmp_path)
     author = article.bylines.first().author
+    # The author box and the author page show a portrait and a short bio.
+    portrait = make_photo(with_file=False, alt_text="", credit_line="Ledger Photo")
+    made = picture(tmp_path / "portrait.jpg", (400, 400), [(150, 120, 100), (90, 70, 60)])
+    portrait.image.save(made.name, ContentFile(made.read_bytes()))
+    author.photo = portrait
+    author.title = "Latin America correspondent"
+    author.bio = "Reports on politics and trade across the Andes from Bogotá."
+    author.website = "https://example.org/"
+    author.save()
     return {
         "home": site + "/",
         "article": site + article.get_absolute_url(),
@@ -146,6 +155,19 @@ def pages(site, tmp_path):
         "author": site + author.get_absolute_url(),
         "search": site + "/search/?q=meeting",
     }
+
+
+def load_every_photo(page):
+    """Every photo of the page loaded, those below the fold too, for a full-page picture;
+    none broken. (Scrolling through to trigger lazy loading misses some on a busy
+    machine: the page is back at the top before the browser asks for them.)"""
+    page.evaluate("() => document.querySelectorAll('img').forEach((i) => { i.loading = 'eager'; })")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => [...document.images].every((i) => i.complete)", timeout=15_000)
+    broken = page.evaluate(
+        "() => [...document.images].filter((i) => !i.naturalWidth).map((i) => i.currentSrc)"
+    )
+    assert not broken, (page.url, broken)
 
 
 def open_page(browser, url, width, **options):
@@ -192,20 +214,7 @@ def test_screenshots_are_saved_at_360_and_1280px(browser, pages):
     for name, url in pages.items():
         for width in (360, 1280):
             page = open_page(browser, url, width)
-            # Scroll through once so lazily loaded photos are in the picture.
-            page.evaluate("""async () => {
-                for (let y = 0; y < document.body.scrollHeight; y += 400) {
-                    window.scrollTo(0, y);
-                    await new Promise((done) => setTimeout(done, 100));
-                }
-                window.scrollTo(0, 0);
-            }""")
-            page.wait_for_load_state("networkidle")
-            # Every photo on the page arrived (none broken, none still pending).
-            page.wait_for_function(
-                "() => [...document.images].every((i) => i.complete && i.naturalWidth > 0)",
-                timeout=15_000,
-            )
+            load_every_photo(page)
             target = ARTIFACTS / f"{name}-{width}.png"
             page.screenshot(path=str(target), full_page=True)
             with Image.open(target) as shot:
@@ -262,4 +271,66 @@ def test_print_shows_the_story_with_credits_and_hides_navigation(browser, pages)
     assert page.locator(".figure__credit").first.is_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.pdf(path=str(ARTIFACTS / "article-print.pdf"))
+    page.close()
+
+
+READER = ARTIFACTS / "reader"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_reader_pages_in_light_and_dark_at_1280_and_390px_pass_axe(browser, pages, scheme):
+    """The article, home, author and search pages, screenshotted into
+    test-artifacts/reader/ and audited by axe, in both colour schemes."""
+    if not AXE.exists():
+        pytest.skip("node_modules/axe-core is absent: run `npm ci` in the checkout")
+    READER.mkdir(parents=True, exist_ok=True)
+    problems = {}
+    author = pages["author"].rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
+    urls = {
+        **{name: pages[name] for name in ("article", "home", "author", "search")},
+        # An author's name: their page first, then their stories.
+        "search-author": pages["home"] + "search/?q=" + author.replace(" ", "+"),
+        # Nothing found: a suggestion from the archive's words, and the sections.
+        "search-none": pages["home"] + "search/?q=meetnig",
+    }
+    for name, url in urls.items():
+        for width in (1280, 390):
+            page = open_page(browser, url, width, bypass_csp=True, color_scheme=scheme)
+            load_every_photo(page)
+            page.screenshot(path=str(READER / f"{name}-{width}-{scheme}.png"), full_page=True)
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document)")
+            bad = [
+                {
+                    "id": v["id"],
+                    "impact": v["impact"],
+                    "nodes": [n["target"] for n in v["nodes"]][:5],
+                }
+                for v in result["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+            if bad:
+                problems[f"{name} at {width}px"] = bad
+            page.close()
+    assert not problems, json.dumps(problems, indent=1)
+
+
+def test_a_portrait_lead_photo_stays_within_the_first_screen(browser, site, tmp_path):
+    portrait = make_photo(with_file=False, alt_text="A lighthouse keeper", credit_line="Ledger")
+    made = picture(tmp_path / "tall.jpg", (800, 1200), [(120, 150, 190), (60, 80, 70)])
+    portrait.image.save(made.name, ContentFile(made.read_bytes()))
+    article = make_article(lead_photo=portrait, headline="The last lighthouse keeper")
+    page = open_page(browser, site + article.get_absolute_url(), 1280)
+    box = page.locator(".figure--lead img").bounding_box()
+    assert box["height"] <= 900 * 0.7 + 1
+    READER.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(READER / "portrait-lead-1280.png"))
+    page.close()
+
+
+def test_the_web_share_button_shows_only_where_the_browser_has_the_api(browser, pages):
+    page = open_page(browser, pages["article"], 390)
+    has_api = page.evaluate("() => Boolean(navigator.share)")
+    assert page.locator(".share__native").is_visible() == has_api
+    assert page.locator(".share__links a").count() == 5
     page.close()
