@@ -1,24 +1,32 @@
 """Caching of public pages: shared caches and our own cache may keep them, staff pages never.
 
-A page is cached under a key made from its path and the *site state*: a token that every
-write to published content replaces, and the time of the next scheduled story. Lifetimes
-are capped at that time, so a cached list never hides a scheduled story once it is due.
+Every page names what it shows (``add_keys``: ``article-42``, ``section-3-list``,
+``home``...), and so does every piece of pages kept on its own (``site_fragment``: the
+menu, cards, counts). A write readers could see names the keys it touched
+(``articles.edge.touched``: signals, the queryset writes of ``newsroom.signals``, workflow
+transitions), and once its transaction commits, :func:`invalidate` stamps those keys with
+the time. A kept page or piece is current while none of its keys was stamped after it
+was made, so a publication drops its own article, its section's, authors' and tags'
+lists, the home page, feeds and sitemaps, and nothing else; the edge is purged by the
+same keys.
 
-The state itself lives in the cache, so a page served from the cache reads nothing from
-the database. Every write path replaces it: model saves and deletes (signals), the
-article queryset's bulk writes (``articles.signals.content_changed``), again once the
-transaction commits. A per-process cache (the local-memory default) cannot hear another
-process's writes, so there the state is read again every few seconds: another process's
-article saves (they move ``updated_at``) and stories coming due show then, while its
-edits of corrections or photos wait for the page lifetime. With a shared cache (Redis in
-production) every process sees every write at once.
+Lifetimes are capped at the next scheduled story, and what was made before the schedule
+changed is not served after: a cached list never hides a scheduled story once it is due.
+This *site state* (the time of the next scheduled story) is kept in the cache too, so a
+page served from the cache reads nothing from the database.
+
+A per-process cache (the local-memory default) cannot hear another process's writes, so
+there the state also holds the time of the newest article save, read again every few
+seconds: when it moved, the process drops what it kept (its own writes it hears at
+once). With a shared cache (Redis in production) every process sees every write at once.
 """
 
 import contextvars
 import hashlib
 import math
-import uuid
+import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar
@@ -26,8 +34,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
@@ -36,13 +43,12 @@ from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
 )
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.http import parse_http_date_safe, quote_etag
 
 from newsroom.breaker import breaker
 from newsroom.errors import DATABASE_DOWN, RETRY_AFTER_SECONDS
 
 from .models import Article, Status
-from .signals import content_changed
 
 T = TypeVar("T")
 View = Callable[..., HttpResponse]
@@ -51,13 +57,10 @@ MAX_AGE = 60  # seconds: short, because a correction or a take-down must reach r
 # How long a process-local cache may trust the state another process may have replaced.
 LOCAL_STATE_SECONDS = 2
 STATE_KEY = "site-state"
-# Replaced by every write; part of the state's token (kept until the next write).
-GENERATION_KEY = "site-generation"
-# The state a page is being made for, and the pieces already fetched for it: they are
-# all kept under the same state, and a piece asked for twice (the menu) is read once.
-_rendering: contextvars.ContextVar[tuple[dict[str, Any], dict[str, Any]] | None] = (
-    contextvars.ContextVar("site_state", default=None)
-)
+# ``changed:<key>``: when a write last touched what pages with that key show.
+CHANGED_PREFIX = "changed:"
+# When the stamps began: a key with no stamp has not changed since.
+EPOCH_KEY = CHANGED_PREFIX + "*"
 # Query parameters the cached views read: pages (lists, sitemaps) and the search words.
 PAGE_PARAMS = {"page", "p", "q"}
 KEPT_HEADERS = (
@@ -68,26 +71,73 @@ KEPT_HEADERS = (
     "X-Robots-Tag",
     KEYS_HEADER := "xkey",
 )
-# The surrogate keys of what the page being made shows (``add_keys``), for the edge cache:
-# a write purges exactly the pages carrying its keys (articles/edge.py).
-_keys: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("page_keys", default=None)
+
+
+@dataclass
+class _Making:
+    """The page being made: when it started, its state, its keys, the pieces it read."""
+
+    started: float
+    state: dict[str, Any] | None = None
+    keys: set[str] = field(default_factory=set)
+    seen: dict[str, Any] = field(default_factory=dict)
+
+
+_making: contextvars.ContextVar[_Making | None] = contextvars.ContextVar("making", default=None)
+# This process dropped everything it kept before this time (a per-process cache that saw
+# another process's write), and the newest article save it knew of then.
+_local: dict[str, Any] = {"dropped": 0.0, "changed": None}
+
+
+# The site state -------------------------------------------------------------------------
 
 
 def site_state(now: datetime) -> dict[str, Any]:
-    """The state pages are cached under: ``token``, ``changed`` and ``next_due``.
+    """The state pages are cached under: ``next_due`` (and ``changed``, see the module).
 
-    Read from the cache; on a miss (after a write, when the next scheduled story is due,
-    or when a process-local copy is no longer trusted) read again by two index reads.
-    The token is made of what was read and of the generation that every write replaces:
-    reading an unchanged site again gives the same token, so cached pages stay valid.
+    Read from the page being made, then the cache; on a miss (after an article write,
+    when the next scheduled story is due, or when a process-local copy is no longer
+    trusted) read again by two index reads.
     """
+    making = _making.get()
+    if making is not None and making.state is not None:
+        return making.state
     state = cache.get(STATE_KEY)
     if state is None or (state["next_due"] is not None and state["next_due"] <= now):
         breaker.check()  # while the database is known to be down, do not wait for it
         state = _read_state(now)
         cache.set(STATE_KEY, state, _state_lifetime(state, now))
+        if _is_local():
+            _heard(state["changed"])
     _last_state[STATE_KEY] = state
+    if making is not None:
+        making.state = state
     return state
+
+
+def prime_state(next_due: datetime | None) -> None:
+    """The view read the next scheduled time with its own query (``next_due_query``): the
+    page being made uses it rather than asking again, and a shared cache keeps it (a
+    per-process one reads the whole state itself, to hear other processes' writes)."""
+    making = _making.get()
+    if making is None or making.state is not None:
+        return
+    state = cache.get(STATE_KEY)
+    if state is None:
+        state = {"next_due": next_due, "changed": None}
+        if not _is_local():
+            cache.set(STATE_KEY, state, lifetime(state, timezone.now()))
+    _last_state[STATE_KEY] = state
+    making.state = state
+
+
+def next_due_query(now: datetime) -> QuerySet[Any]:
+    """The time of the next scheduled story, as a subquery (one index read)."""
+    return (
+        Article.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
+        .order_by("published_at")
+        .values("published_at")[:1]
+    )
 
 
 # The last state this process knew, per process: while the database is down, pages kept
@@ -107,93 +157,150 @@ def _outage_state(exc: Exception) -> dict[str, Any]:
 
 
 def _read_state(now):
+    due = next_due_query(now).values_list("published_at", flat=True)
+    # Only a per-process cache needs the newest save (to hear other processes' writes).
     newest = Article.objects.order_by("-updated_at").values_list("updated_at", flat=True)
-    due = (
-        Article.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-    )
-    changed, next_due = newest.first(), due.first()
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    token = hashlib.sha256(f"{generation}|{changed}|{next_due}".encode()).hexdigest()[:32]
-    return {"token": token, "changed": changed, "next_due": next_due}
+    return {"changed": newest.first() if _is_local() else None, "next_due": due.first()}
+
+
+def _is_local() -> bool:
+    # By class, not by name: a subclass (or the same class under another path) is still
+    # a copy of its own in each process.
+    return isinstance(caches["default"], LocMemCache)
+
+
+def _heard(changed: datetime | None) -> None:
+    """A per-process cache read the newest save: another process's write drops all."""
+    if _local["changed"] is not None and changed != _local["changed"]:
+        _local["dropped"] = time.time()
+    _local["changed"] = changed
 
 
 def _state_lifetime(state, now):
-    # By class, not by name: a subclass (or the same class under another path) is still
-    # a copy of its own in each process.
-    local = isinstance(caches["default"], LocMemCache)
-    return min(LOCAL_STATE_SECONDS if local else MAX_AGE, lifetime(state, now))
+    return min(LOCAL_STATE_SECONDS if _is_local() else MAX_AGE, lifetime(state, now))
 
 
-def forget_site_state(**kwargs: Any) -> None:
-    """Content changed: pages made from here on get new keys. Again after the commit, so a
-    page made from what was read before the commit is not kept under the new state."""
-    _new_generation()
-    transaction.on_commit(_new_generation, robust=True)
+# Invalidation ---------------------------------------------------------------------------
 
 
-def _new_generation():
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    cache.delete(STATE_KEY)
+def invalidate(keys: Iterable[str]) -> None:
+    """What pages with ``keys`` show has changed: they are made anew.
+
+    Called in the writing transaction and again once it commits
+    (``articles.edge.touched``). An article's write may move the next scheduled time, so
+    the state is read again here, by the writer, rather than by the next reader.
+    """
+    keys = set(keys)
+    now = time.time()
+    cache.set_many({CHANGED_PREFIX + key: now for key in keys}, timeout=None)
+    if any(key.startswith("article-") for key in keys):
+        state = _read_state(timezone.now())
+        cache.set(STATE_KEY, state, _state_lifetime(state, timezone.now()))
+        # This process's own write is heard here: only another's drops everything.
+        _local["changed"] = state["changed"]
 
 
-# What readers see is made of these; a write to any of them changes pages.
-PUBLIC_MODELS = (
-    "articles.Article",
-    "articles.Byline",
-    "articles.Correction",
-    "articles.Author",
-    "articles.Section",
-    "articles.Tag",
-    "articles.ArticleRedirect",
-    "photos.Photo",
-    "photos.Credit",
-    "photos.Rendition",
-)
+def menu_changed() -> bool:
+    """Whether the kept section menu differs from the sections readers may now see."""
+    from .context_processors import menu_entries
+
+    entry = cache.get("fragment:menu")
+    return isinstance(entry, tuple) and entry[0] != menu_entries()
 
 
-def connect_signals() -> None:
-    from django.apps import apps
+def _current(entries: list[tuple[Iterable[str], float, Any]]) -> list[bool]:
+    """Whether each kept ``(keys, made_at, next_due)`` is current: one cache read for all."""
+    if not entries:
+        return []
+    names = {CHANGED_PREFIX + key for keys, _, _ in entries for key in keys}
+    stamps = cache.get_many([EPOCH_KEY, *names])
+    # A key never stamped has not changed since the stamps began; if they were lost (the
+    # cache restarted), nothing kept before is trusted.
+    epoch = stamps.get(EPOCH_KEY)
+    if epoch is None:
+        cache.add(EPOCH_KEY, time.time(), timeout=None)
+        return [False] * len(entries)
+    state = site_state(timezone.now())
+    return [
+        made_at > _local["dropped"]
+        and next_due == state["next_due"]
+        and all(stamps.get(CHANGED_PREFIX + key, epoch) < made_at for key in keys)
+        for keys, made_at, next_due in entries
+    ]
 
-    for name in PUBLIC_MODELS:
-        model = apps.get_model(name)
-        for signal in (post_save, post_delete):
-            signal.connect(forget_site_state, sender=model, dispatch_uid=f"site-state-{name}")
-    m2m_changed.connect(
-        forget_site_state, sender=Article.tags.through, dispatch_uid="site-state-article-tags"
-    )
-    content_changed.connect(forget_site_state, dispatch_uid="site-state-bulk")
 
-    from . import edge
-
-    edge.connect_signals()
+def _begin_stamps(made_at: float) -> None:
+    # The first entry kept: keys never stamped have not changed since just before it.
+    cache.add(EPOCH_KEY, made_at - 0.001, timeout=None)
 
 
-def site_fragment(name: str, make: Callable[[], T]) -> T:
-    """A piece of pages (the section menu, an article's parts) made once per site state."""
-    return site_fragments([name], lambda missing: {name: make()})[name]
+# Pieces of pages ------------------------------------------------------------------------
+
+
+def add_keys(*keys: str) -> None:
+    """Name what the page (or the piece) being made shows (``article-42``, ``home``...)."""
+    making = _making.get()
+    if making is not None:
+        making.keys.update(keys)
+
+
+def site_fragment(name: str, make: Callable[[], T], keys: Iterable[str] = ()) -> T:
+    """A piece of pages (the section menu, a list's count) kept until what it shows changes.
+
+    It shows ``keys``, those it adds itself while made, and (for a piece made without
+    naming any) those of the page it is first made for so far.
+    """
+    return site_fragments([name], lambda missing: {name: make()}, keys)[name]
 
 
 def site_fragments(
-    names: Iterable[str], make: Callable[[list[str]], dict[str, Any]]
+    names: Iterable[str],
+    make: Callable[[list[str]], dict[str, Any]],
+    keys: Iterable[str] | Callable[[str, Any], Iterable[str]] = (),
 ) -> dict[str, Any]:
     """Many pieces at once: {name: value}, from one cache read; ``make(missing)`` returns
-    {name: value} for the names the cache did not have, and they are kept."""
-    state, seen = _rendering.get() or (site_state(timezone.now()), {})
-    keys = {name: f"fragment:{name}:{state['token']}" for name in names}
-    found = cache.get_many([key for key in keys.values() if key not in seen])
-    values = {name: seen.get(key, found.get(key)) for name, key in keys.items()}
-    missing = [name for name, value in values.items() if value is None]
+    {name: value} for the names the cache did not have, and they are kept. ``keys`` is
+    what they show, or a function of a name and its value giving it."""
+    making = _making.get() or _Making(started=time.time())
+    cache_keys = {name: f"fragment:{name}" for name in names}
+    found = cache.get_many([key for key in cache_keys.values() if key not in making.seen])
+    found = {key: entry for key, entry in found.items() if isinstance(entry, tuple)}
+    current = dict(zip(found, _current([entry[1:] for entry in found.values()]), strict=True))
+    values, shown = {}, set()
+    for name, key in cache_keys.items():
+        entry = making.seen.get(key) or (found[key] if current.get(key) else None)
+        if entry is not None:
+            values[name] = entry[0]
+            shown.update(entry[1])
+    missing = [name for name in cache_keys if name not in values]
     if missing:
-        made = make(missing)
-        cache.set_many({keys[name]: value for name, value in made.items()}, MAX_AGE)
+        outer, making.keys = making.keys, set()
+        token = _making.set(making)
+        try:
+            made = make(missing)
+        finally:
+            _making.reset(token)
+            added, making.keys = making.keys, outer
+        state = site_state(timezone.now())
+        made_keys = {}
+        for name, value in made.items():
+            named = set(keys(name, value) if callable(keys) else keys) | added
+            made_keys[name] = named or set(outer)
+        entries = {
+            cache_keys[name]: (value, frozenset(made_keys[name]), making.started, state["next_due"])
+            for name, value in made.items()
+        }
+        _begin_stamps(making.started)
+        cache.set_many(entries, lifetime(state, timezone.now()))
+        making.seen.update(entries)
         values.update(made)
-    seen.update((keys[name], value) for name, value in values.items())
+        shown.update(*made_keys.values())
+    making.seen.update((key, found[key]) for key in cache_keys.values() if current.get(key))
+    making.keys.update(shown)
     return values
+
+
+# Responses ------------------------------------------------------------------------------
 
 
 def lifetime(state: dict[str, Any], now: datetime) -> int:
@@ -213,13 +320,6 @@ def make_public(response: HttpResponse, max_age: int) -> HttpResponse:
     patch_cache_control(response, public=True, max_age=max_age)
     patch_vary_headers(response, ["Cookie"])
     return response
-
-
-def add_keys(*keys: str) -> None:
-    """Name what the page being made shows (``article-42``, ``section-3``, ``home``...)."""
-    collected = _keys.get()
-    if collected is not None:
-        collected.update(keys)
 
 
 def edge_cache_control(response: HttpResponse, state: dict[str, Any], now: datetime) -> None:
@@ -247,33 +347,19 @@ def cached_page(view: View) -> View:
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return make_private(view(request, *args, **kwargs))
         now = timezone.now()
+        making = _Making(started=time.time())
+        token = _making.set(making)
         try:
-            state, stale = site_state(now), False
-        except DATABASE_DOWN as exc:
-            state, stale = _outage_state(exc), True
-        # A page served during an outage is not the edge's to keep for long.
-        max_age = min(lifetime(state, now), RETRY_AFTER_SECONDS) if stale else lifetime(state, now)
-        collecting = _keys.set(set())
-        try:
-            response = _cached_response(request, view, state, max_age, *args, **kwargs)
-            keys = _keys.get() or set()
+            try:
+                response = _cached_response(request, view, making, *args, **kwargs)
+                state, stale = site_state(now), False
+            except DATABASE_DOWN as exc:
+                state, stale = _outage_state(exc), True
+                making.state = state
+                response = _cached_response(request, view, making, *args, **kwargs)
         finally:
-            _keys.reset(collecting)
-        if keys and not response.has_header(KEYS_HEADER):
-            response[KEYS_HEADER] = " ".join(sorted(keys))
-        make_public(response, max_age)
-        if stale:
-            response[STALE_HEADER] = "database-unavailable"
-        else:
-            edge_cache_control(response, state, now)
-        if response.status_code != 200:
-            return response
-        return get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=_timestamp(response.get("Last-Modified")),
-            response=response,
-        )
+            _making.reset(token)
+        return _finish(request, response, making.keys, state, now, stale=stale)
 
     # newsroom.middleware lets these through while the database is down: they may answer
     # from the cache.
@@ -281,54 +367,132 @@ def cached_page(view: View) -> View:
     return wrapper
 
 
-def _cached_response(request, view, state, max_age, *args, **kwargs):
-    """The page from the cache, or made by ``view`` (and kept when it may be)."""
-    fingerprint = "|".join(
-        # The host too: feeds and sitemaps write absolute URLs from it.
-        str(part)
-        for part in (request.get_host(), request.get_full_path(), state["token"])
-    )
-    key = "page:" + hashlib.sha256(fingerprint.encode()).hexdigest()
-    stored = cache.get(key)
-    if stored is None:
-        breaker.check()  # not in the cache, and the database is down: 503 at once
-        rendering = _rendering.set((state, {}))
-        try:
-            response = view(request, *args, **kwargs)
-        finally:
-            _rendering.reset(rendering)
-        if response.status_code != 200:
-            return response
-        if hasattr(response, "render"):
-            response.render()
-        # Every page shows the menu; feeds and sitemaps list the newest stories.
-        content_type = response.get("Content-Type", "")
-        if content_type.startswith("text/html"):
-            add_keys("menu")
-        elif "sitemap" in request.path:
-            add_keys("sitemap")
-        elif "rss" in content_type or "atom" in content_type:
-            add_keys("feed")
-        if keys := _keys.get():
-            response[KEYS_HEADER] = " ".join(sorted(keys))
-        if not response.has_header("ETag"):
-            # From the bytes, so it stays the same across new states and processes.
-            response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
-        if not response.has_header("Last-Modified") and state["changed"]:
-            response["Last-Modified"] = http_date(state["changed"].timestamp())
-        headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
-        # A query string the views do not read (tracking tags, a crawler's noise) gets
-        # the page, made from the kept pieces, but is not kept itself: the cache holds
-        # the site's pages, not one copy per made-up address.
-        if set(request.GET) <= PAGE_PARAMS:
-            cache.set(key, (response.content, headers), max_age)
+def _finish(request, response, keys, state, now, *, stale=False):
+    """The public headers of a page (kept or made), and a 304 where the reader has it."""
+    # A page served during an outage is not the edge's to keep for long.
+    max_age = min(lifetime(state, now), RETRY_AFTER_SECONDS) if stale else lifetime(state, now)
+    if keys and not response.has_header(KEYS_HEADER):
+        response[KEYS_HEADER] = " ".join(sorted(keys))
+    make_public(response, max_age)
+    if stale:
+        response[STALE_HEADER] = "database-unavailable"
     else:
-        content, headers = stored
-        response = HttpResponse(content)
-        for header, value in headers.items():
-            response[header] = value
+        edge_cache_control(response, state, now)
+    if response.status_code != 200:
+        return response
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=_timestamp(response.get("Last-Modified")),
+        response=response,
+    )
+
+
+class KeptPageMiddleware:
+    """Answer an anonymous reader's GET of a page the cache holds before the rest of the
+    stack runs: sessions, CSRF, authentication, messages, the replica router, the login
+    and old-address checks change nothing on a public page, and cost more than the answer.
+
+    Placed after the security, static-file and CSP middleware, which still add their
+    headers; the one header of a later middleware a page gets (``X-Frame-Options``) is
+    added here. A request with a session cookie, or a page not kept (or no longer
+    current), goes through the whole stack to its view (``cached_page``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            now = timezone.now()
+            try:
+                stored = cache.get(_page_key(request))
+                current = isinstance(stored, tuple) and _current([stored[2:]])[0]
+                state = site_state(now) if current else None
+            except DATABASE_DOWN:
+                current = False  # the view's path answers, from the last state it knew
+            if current:
+                response = _kept(stored)
+                response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+                return _finish(request, response, stored[2], state, now)
+        return self.get_response(request)
+
+
+def _kept(stored) -> HttpResponse:
+    content, headers = stored[0], stored[1]
+    response = HttpResponse(content)
+    for header, value in headers.items():
+        response[header] = value
+    return response
+
+
+def _page_key(request) -> str:
+    # The host too: feeds and sitemaps write absolute URLs from it.
+    fingerprint = f"{request.get_host()}|{request.get_full_path()}"
+    return "page:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+
+
+def _cached_response(request, view, making, *args, **kwargs):
+    """The page from the cache, or made by ``view`` (and kept when it may be)."""
+    key = _page_key(request)
+    stored = cache.get(key)
+    if isinstance(stored, tuple) and _current([stored[2:]])[0]:
+        making.keys.update(stored[2])
+        return _kept(stored)
+    breaker.check()  # not in the cache, and the database is down: 503 at once
+    response = view(request, *args, **kwargs)
+    if response.status_code != 200:
+        return response
+    if hasattr(response, "render"):
+        response.render()
+    # Every page shows the menu; feeds and sitemaps list the newest stories.
+    content_type = response.get("Content-Type", "")
+    if content_type.startswith("text/html"):
+        add_keys("menu")
+    elif "sitemap" in request.path:
+        add_keys("sitemap")
+    elif "rss" in content_type or "atom" in content_type:
+        add_keys("feed")
+    response[KEYS_HEADER] = " ".join(sorted(making.keys))
+    if not response.has_header("ETag"):
+        # From the bytes, so it stays the same across processes.
+        response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+    headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
+    # A query string the views do not read (tracking tags, a crawler's noise) gets
+    # the page, made from the kept pieces, but is not kept itself: the cache holds
+    # the site's pages, not one copy per made-up address.
+    if set(request.GET) <= PAGE_PARAMS:
+        state = site_state(timezone.now())
+        entry = (response.content, headers, frozenset(making.keys), making.started)
+        _begin_stamps(making.started)
+        cache.set(key, (*entry, state["next_due"]), lifetime(state, timezone.now()))
     return response
 
 
 def _timestamp(value):
     return parse_http_date_safe(value) if value else None
+
+
+# What readers see is made of these; a write to any of them changes pages.
+PUBLIC_MODELS = (
+    "articles.Article",
+    "articles.Byline",
+    "articles.Correction",
+    "articles.Author",
+    "articles.Section",
+    "articles.Tag",
+    "articles.ArticleRedirect",
+    "photos.Photo",
+    "photos.Credit",
+    "photos.Rendition",
+)
+
+
+def connect_signals() -> None:
+    # Every write is heard once, by the edge module, which tells the page cache and the
+    # stored parts (``articles.rendering``) what it touched.
+    from . import edge
+
+    edge.connect_signals()

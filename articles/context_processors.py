@@ -4,7 +4,7 @@ from .caching import site_fragment
 from .models import Section, with_published_articles
 
 
-def _menu():
+def menu_entries():
     # A section with nothing published is not offered to readers (it would be empty, and
     # its name may announce a story that is not out yet).
     return [
@@ -14,8 +14,8 @@ def _menu():
 
 
 def section_menu():
-    """The site's sections in menu order, made once per site state."""
-    return site_fragment("menu", _menu)
+    """The site's sections in menu order, kept until they change (``caching.menu_changed``)."""
+    return site_fragment("menu", menu_entries, keys=["menu"])
 
 
 def menu_paths():

@@ -26,7 +26,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -53,34 +52,61 @@ def enabled() -> bool:
 # Gathering what a transaction touched ---------------------------------------------------
 
 
-def touched(keys: Iterable[str] = (), articles: Iterable[int] = ()) -> None:
-    """Purge ``keys`` and the pages of ``articles`` (ids) once the transaction commits.
+def touched(keys: Iterable[str] = (), articles: Iterable[int] = (), *, shown: bool = True) -> None:
+    """``keys`` and the pages of ``articles`` (ids) changed.
 
-    Within one transaction everything touched is gathered into one task.
+    At once, in the writing transaction: the stored parts of what shows them are dropped
+    (``rendering.forget``: they commit with the write) and so are their pages in the page
+    cache. Once the transaction commits (:func:`committed`): the parts are rendered, the
+    pages dropped again (a reader may have made one from what was read before the commit)
+    and the edge purged. Within one transaction everything touched is gathered.
     """
-    if not enabled():
-        return
+    from . import caching, rendering
+
     keys, articles = set(keys), {int(pk) for pk in articles if pk is not None}
     if not keys and not articles:
         return
+    keys |= article_keys(articles)
+    # ``shown=False``: no stored parts show it (a new photo).
+    rendering.forget(keys if shown else (), articles)
+    caching.invalidate(keys)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        _enqueue(keys, articles)
+        committed(keys, articles)
         return
     pending = getattr(connection, "_edge_pending", None)
-    # A rolled-back (savepoint or) transaction drops its commit hooks: gather anew then.
-    if pending is None or not any(hook[1] is pending["flush"] for hook in connection.run_on_commit):
-        pending = {"keys": set(), "articles": set()}
-
-        def flush(pending: dict[str, Any] = pending) -> None:
-            connection._edge_pending = None
-            _enqueue(pending["keys"], pending["articles"])
-
-        pending["flush"] = flush
+    # Django replaces the list of commit hooks after a commit or a rollback: what was
+    # gathered under another list belongs to a transaction that is over.
+    if pending is None or pending["hooks"] is not connection.run_on_commit:
+        pending = {"keys": set(), "articles": set(), "hooks": connection.run_on_commit}
         connection._edge_pending = pending
-        transaction.on_commit(flush, robust=True)
     pending["keys"] |= keys
     pending["articles"] |= articles
+
+    def flush() -> None:
+        # The first hook to run after the commit takes everything gathered; the others
+        # find nothing left. (A hook per write: a rolled-back savepoint drops only its own.)
+        if getattr(connection, "_edge_pending", None) is not pending:
+            return
+        connection._edge_pending = None
+        committed(pending["keys"], pending["articles"])
+
+    transaction.on_commit(flush, robust=True)
+
+
+def committed(keys: set[str], articles: set[int], *, render: bool = True) -> None:
+    """After a commit: the stored parts first (``articles.rendering``), so that no page is
+    made anew from the parts being replaced; then the page cache and the edge."""
+    from . import caching, rendering
+
+    if render:
+        rendering.refresh_after_write(keys, articles)
+    # A section's first story published, or its last taken down, changes every page's menu.
+    if articles and caching.menu_changed():
+        keys = keys | {"menu"}
+    caching.invalidate(keys)
+    if enabled():
+        _enqueue(keys, set())
 
 
 def _enqueue(keys: set[str], articles: set[int]) -> None:
@@ -179,8 +205,9 @@ def _tag(sender, instance, **kwargs):
     touched(keys=[f"tag-{instance.pk}"])
 
 
-def _photo(sender, instance, **kwargs):
-    touched(keys=[f"photo-{instance.pk}"])
+def _photo(sender, instance, created=False, **kwargs):
+    # A new photo is shown by no stored article parts yet: nothing to drop.
+    touched(keys=[f"photo-{instance.pk}"], shown=not created)
 
 
 def _photo_part(sender, instance, **kwargs):
@@ -194,28 +221,31 @@ def _redirect(sender, instance, **kwargs):
 def _article_tags(sender, instance, action, pk_set, reverse, **kwargs):
     if not action.startswith("post_"):
         return
+    # The tag's list gains or loses the article; the tag itself did not change.
     if reverse:  # tag.articles.add(...): ``instance`` is the tag
-        touched(keys=[f"tag-{instance.pk}"], articles=pk_set or ())
+        touched(keys=[f"tag-{instance.pk}-list"], articles=pk_set or ())
     else:
-        touched(keys=[f"tag-{pk}" for pk in pk_set or ()], articles=[instance.pk])
+        touched(keys=[f"tag-{pk}-list" for pk in pk_set or ()], articles=[instance.pk])
+
+
+# Rows of these name the article or the photo they belong to.
+_OF_ARTICLE = ("articles.Byline", "articles.Correction", "articles.ArticleRedirect")
+_OF_PHOTO = ("photos.Credit", "photos.Rendition")
 
 
 def _bulk(sender, pks=None, **kwargs):
     """Queryset writes (``content_changed``): the pages of the rows they touched."""
-    from .models import Article
-
-    if pks is None:  # the rows are read whenever an edge is set: nothing to purge
-        return
     if not pks:
         return
-    if sender is Article:
+    label = sender._meta.label
+    if label == "articles.Article":
         touched(articles=pks)
-    elif hasattr(sender, "article_id"):  # bylines, corrections, redirects
+    elif label in _OF_ARTICLE:
         touched(articles=sender.objects.filter(pk__in=pks).values_list("article_id", flat=True))
-    elif hasattr(sender, "photo_id"):  # credits, renditions
+    elif label in _OF_PHOTO:
         photos = sender.objects.filter(pk__in=pks).values_list("photo_id", flat=True)
         touched(keys=[f"photo-{pk}" for pk in photos])
-    else:  # authors, sections, tags, photos
+    else:  # authors, sections, tags, photos (an author's photo field is not its photo's)
         prefix = sender._meta.model_name
         touched(keys=[f"{prefix}-{pk}" for pk in pks] + (["menu"] if prefix == "section" else []))
 

@@ -15,8 +15,8 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
 from .models import Article, Author, Section
+from .rendering import render_bodies
 from .seo import absolute
-from .views import render_bodies
 
 ITEMS = 30
 # Feed readers show item content away from our site: its links and images need our address.

@@ -1,19 +1,29 @@
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import Subquery, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 
-from photos import renditions
+from desk.front import pinned_first
+from desk.models import PendingChange
 
+from . import rendering, seo
 from . import search as article_search
-from . import seo
-from .caching import add_keys, cached_page, site_fragment, site_fragments
+from .caching import (
+    add_keys,
+    cached_page,
+    next_due_query,
+    prime_state,
+    site_fragment,
+    site_fragments,
+)
 from .context_processors import section_menu
 from .models import (
     Article,
@@ -25,7 +35,7 @@ from .models import (
     bylines_with_authors,
     with_published_articles,
 )
-from .richtext import embedded_photo_ids, expand_embeds
+from .sitemaps import news_is_empty
 
 PAGE_SIZE = 20
 HOME_LATEST = 12
@@ -59,7 +69,8 @@ def home(request):
     )
     context = {"page_obj": page, "lead": None, "by_section": []}
     if page.number == 1 and page.object_list:
-        lead, *latest = page.object_list
+        # The editors' pins first (desk.front), then the newest.
+        lead, *latest = pinned_first(page.object_list, None)
         context["lead"] = render_cards([lead], "includes/lead_story.html")[0]
         context["latest"] = render_cards(latest, compact=True, level=3)
         sections = {entry["pk"]: entry for entry in section_menu()}
@@ -89,10 +100,14 @@ def _newest_by_section(lead, sections):
     )
 
 
-def _list_page(request, template, articles, context, name, **card_options):
-    """A section, author or tag page: a page of ``articles`` as cards."""
+def _list_page(request, template, articles, context, name, front=False, **card_options):
+    """A section, author or tag page: a page of ``articles`` as cards; ``front``: the
+    first page starts with the stories editors pinned on the section's front."""
     page = _page(request, articles.newest_first().values_list("pk", flat=True), name)
-    cards = render_cards(page.object_list, **card_options)
+    ids = page.object_list
+    if front and page.number == 1:
+        ids = pinned_first(ids, context["section"])
+    cards = render_cards(ids, **card_options)
     return render(request, template, {**context, "page_obj": page, "cards": cards})
 
 
@@ -107,6 +122,7 @@ def section(request, slug):
         articles,
         {"section": section},
         f"section-{section.pk}",
+        front=True,
         hide_section=True,
     )
 
@@ -165,7 +181,7 @@ def render_cards(ids, template="includes/article_card.html", **options):
             for name in missing
         }
 
-    cards = site_fragments(list(by_name), make)
+    cards = site_fragments(list(by_name), make, keys=lambda name, card: card[1])
     for _html, keys in cards.values():
         add_keys(*keys)
     return [cards[name][0] for name in by_name]
@@ -180,89 +196,55 @@ def _card_keys(article):
     return keys
 
 
-def _article_keys(article, body_photos, related):
-    """What an article page shows: its people, tags, photos and the related stories."""
-    keys = {f"article-{article.pk}", f"section-{article.section_id}"}
-    keys |= {f"author-{byline.author_id}" for byline in article.bylines.all()}
-    keys |= {f"tag-{tag.pk}" for tag in article.tags.all()}
-    keys |= {f"photo-{pk}" for pk in body_photos}
-    if article.lead_photo_id:
-        keys.add(f"photo-{article.lead_photo_id}")
-    keys |= {f"article-{other.pk}" for other in related}
-    return sorted(keys)
-
-
 @cached_page
 def search(request):
     query = article_search.clean_query(request.GET.get("q"))
-    page = None
+    context = {"query": query, "page_obj": None, "people": [], "tags": [], "suggestion": ""}
     if query:
-        results = article_search.search(Article.objects.published().for_display(), query)
+        people, tags = article_search.people_and_tags(query)
+        published = Article.objects.published().for_display()
+        results = article_search.search(published, query, (people, tags))
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
         article_search.add_snippets(list(page), query)
-    return render(request, "articles/search.html", {"query": query, "page_obj": page})
-
-
-def render_bodies(articles):
-    """Each article's body with photo embeds expanded.
-
-    The body's photos and the lead photos, with the renditions of all of them, come in
-    one query (``renditions.photos_with_renditions``); the lead photos' credits (for the
-    JSON-LD) in one more.
-    """
-    ids = {pk for a in articles for pk in embedded_photo_ids(a.body)}
-    ids |= {a.lead_photo_id for a in articles if a.lead_photo_id}
-    photos = renditions.photos_with_renditions(ids) if ids else {}
-    for article in articles:
-        if article.lead_photo_id:
-            article.lead_photo = photos.get(article.lead_photo_id)
-    prefetch_related_objects([a.lead_photo for a in articles if a.lead_photo], "credits")
-    # Without a lead photo, the body's first photo is in the first screen: load it at once.
-    return [expand_embeds(a.body, photos, eager_first=not a.lead_photo_id) for a in articles]
+        # Only when nothing is found: the nearest words are looked up in the vocabulary.
+        suggestion = "" if page.paginator.count else article_search.suggestion(query)
+        context |= {"page_obj": page, "people": people, "tags": tags, "suggestion": suggestion}
+    return render(request, "articles/search.html", context)
 
 
 def article_parts(article, *, preview=False):
     """The article's page, but for what changes by request: title, <head> tags, JSON-LD,
-    the article element and related stories.
-
-    Cached for the site state (``caching.site_fragment``): any write to public content,
-    and the time of a scheduled story, make new ones, so they are as fresh as the page
-    cache; a request the page cache misses (a new query string, say) still reads the
-    article row, so its status and address are checked afresh, and renders only the page
-    around them.
+    the article element (stored when the article or what it shows changed,
+    ``articles.rendering``) and the related stories (read now: a story published since
+    the parts were stored is listed).
     """
+    if preview:  # unsaved dates and unpublished text: rendered for this request only
+        parts = rendering.render_parts(article, preview=True)
+        return {**parts, "article": parts["html"], "related": ""}
+    stored = rendering.stored_parts(article)
+    related = _related(article, stored.keys)
+    add_keys(*stored.keys.split(), *(f"article-{other.pk}" for other in related))
+    # Our own rendering, escaped when it was made (``rendering.render_parts``).
+    return {
+        "title": stored.title,
+        "head": mark_safe(stored.head),  # noqa: S308
+        "json_ld": mark_safe(stored.json_ld),  # noqa: S308
+        "article": mark_safe(stored.html),  # noqa: S308
+        "related": render_to_string("includes/related.html", {"related": related}),
+    }
 
-    def make():
-        article.load_for_page()
-        body = render_bodies([article])[0]
-        meta = seo.article_metadata(article)
-        context = {"article": article, "body": body, "meta": meta, "preview": preview}
-        related = (
-            []
-            if preview
-            else (
-                Article.objects.published()
-                .related_to(article)
-                .select_related("section")
-                .newest_first()
-            )
-        )
-        related = list(related[:RELATED])
-        return {
-            "keys": _article_keys(article, embedded_photo_ids(article.body), related),
-            "related": render_to_string("includes/related.html", {"related": related}),
-            "title": meta["title"],
-            "json_ld": meta["json_ld"],
-            "head": render_to_string("includes/article_head.html", context),
-            "article": render_to_string("includes/article.html", context),
-        }
 
-    # A preview shows unsaved dates and unpublished text: never kept.
-    if preview:
-        return make()
-    parts = site_fragment(f"article-{article.pk}", make)
-    add_keys(f"article-{article.pk}", *parts.get("keys", ()))
-    return parts
+def _related(article, keys):
+    """The newest few sharing a tag or the section, the tags read from the stored keys (no
+    query for them)."""
+    tag_ids = [int(key[4:]) for key in keys.split() if key.startswith("tag-")]
+    related = (
+        Article.objects.published()
+        .related_to(article, tag_ids)
+        .select_related("section")
+        .newest_first()
+    )
+    return list(related[:RELATED])
 
 
 def _gone(request, article):
@@ -271,11 +253,23 @@ def _gone(request, article):
 
 @cached_page
 def detail(request, section, year, month, day, slug):
-    # Slugs are unique: no ordering for the planner to weigh against the slug index.
-    article = next(iter(Article.objects.for_page().filter(slug=slug).order_by()[:1]), None)
-    # An address that answers 404 may start to show a story when one is published.
-    add_keys("missing", *([f"article-{article.pk}"] if article else []))
+    # One query: the row, its stored parts, and the next scheduled time (for the page's
+    # lifetime, ``caching.prime_state``). Slugs are unique: no ordering for the planner
+    # to weigh against the slug index.
+    found = (
+        Article.objects.for_page()
+        .select_related("rendered")
+        .annotate(next_due=Subquery(next_due_query(timezone.now())))
+        .filter(slug=slug)
+        .order_by()[:1]
+    )
+    article = next(iter(found), None)
+    if article is not None:
+        prime_state(article.next_due)
+        add_keys(f"article-{article.pk}")
     if article is None or not article.is_public:
+        # An address that answers 404 may start to show a story when one is published.
+        add_keys("missing")
         redirect = (
             ArticleRedirect.objects.select_related("article").filter(old_path=request.path).first()
         )
@@ -298,16 +292,18 @@ def detail(request, section, year, month, day, slug):
 
 
 def preview(request, pk):
-    """An article as readers will see it, for the staff who may edit it, whatever its status."""
+    """An article as readers will see it, for the staff who may read it, whatever its status."""
     from django.utils import timezone
 
-    from .workflow import may_edit
+    from .workflow import may_read
 
     article = Article.objects.for_page().filter(pk=pk).first()
-    if article is None or not may_edit(request.user, article):
+    if article is None or not may_read(request.user, article):
         raise Http404("No such article")
     # Unsaved, for display only: a draft shows the date it would get if published now.
     article.published_at = article.published_at or timezone.now()
+    # A live story's pending changes (desk) show here, never on its public page.
+    PendingChange.show_in(article)
     context = {"article": article, "parts": article_parts(article, preview=True), "preview": True}
     response = render(request, "articles/detail.html", context)
     response["Cache-Control"] = "private, no-store"
@@ -323,7 +319,8 @@ def robots_txt(request):
         "Disallow: /search/",
         "",
         f"Sitemap: {base}{reverse('sitemap-index')}",
-        f"Sitemap: {base}{reverse('sitemap-news')}",
+        # Named only while it holds a story: an empty one is not a valid sitemap.
+        *([] if news_is_empty() else [f"Sitemap: {base}{reverse('sitemap-news')}"]),
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

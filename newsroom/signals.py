@@ -3,16 +3,15 @@
 ``QuerySet.update`` and the bulk writes send no ``post_save``; a model whose rows are
 shown to readers uses :class:`AnnouncingQuerySet` (``objects =
 AnnouncingQuerySet["Model"].as_manager()``) so that every write path is heard.
-``content_changed`` is sent with the model as sender and ``pks``: the rows written, or
-None when they were not read (no edge cache is set, so no one needs them). The page
-cache and the edge cache (``articles``) listen; the apps sending it (``photos``) need
-know nothing of them.
+``content_changed`` is sent with the model as sender and ``pks``: the rows written (an
+empty list for deletes, whose rows ``post_delete`` reported). ``articles.edge`` listens
+(the stored article parts, the page cache and the edge cache follow from it); the apps
+sending it (``photos``) need know nothing of it.
 """
 
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db import models
 from django.dispatch import Signal
 
@@ -23,9 +22,9 @@ M = TypeVar("M", bound=models.Model)
 
 class AnnouncingQuerySet(models.QuerySet[M]):
     def update(self, **kwargs: Any) -> int:
-        # The rows, read before the write changes what the filter matches: the edge cache
-        # purges exactly their pages. Only read when an edge is set.
-        pks = list(self.values_list("pk", flat=True)) if settings.EDGE_CACHE_URL else None
+        # The rows, read before the write changes what the filter matches: exactly their
+        # pages are rendered anew and dropped from the caches.
+        pks = list(self.values_list("pk", flat=True))
         rows = super().update(**kwargs)
         content_changed.send(sender=self.model, pks=pks)
         return rows

@@ -327,7 +327,7 @@ def test_one_transaction_enqueues_one_purge_and_a_rollback_none(settings):
         Correction.objects.create(article=article, text="Fixed.")
     assert purges.count() == 1
     kwargs = purges.get().args_kwargs["kwargs"]
-    assert article.pk in kwargs["articles"]
+    assert f"article-{article.pk}" in kwargs["keys"]
     purges.delete()
     with pytest.raises(RuntimeError), transaction.atomic():
         make_article()

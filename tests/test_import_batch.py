@@ -153,7 +153,9 @@ def test_new_articles_cost_a_fixed_number_of_queries_per_batch(tmp_path, django_
     # are each written or checked once for the whole batch.
     with django_assert_num_queries(len(ten.captured_queries)):
         run_import(folder_of(tmp_path, "twenty", range(200, 220)))
-    assert len(ten.captured_queries) < 20
+    # Less than 20 for the import itself, and a few for the pages: the stored article
+    # parts the batch changes dropped, and the keys it touched read (articles.edge).
+    assert len(ten.captured_queries) < 28
     assert Article.objects.count() == 31 and Author.objects.count() == 2
 
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from newsroom.signals import AnnouncingQuerySet
 from photos.models import Photo
 
-from ..richtext import sanitize
+from ..richtext import embedded_photo_ids, sanitize
+from ..slugs import free_slug
 
 if TYPE_CHECKING:
     from .author import Author
@@ -107,9 +108,13 @@ class ArticleQuerySet(AnnouncingQuerySet["Article"]):
             Q(lead_photo=photo) | Q(body__contains=f'data-photo="{photo.pk}"')
         ).distinct()
 
-    def related_to(self, article: "Article") -> "ArticleQuerySet":
-        """Others sharing a tag or the section with ``article``; tags come from its prefetch."""
-        tag_ids = [tag.pk for tag in article.tags.all()]
+    def related_to(
+        self, article: "Article", tag_ids: Sequence[int] | None = None
+    ) -> "ArticleQuerySet":
+        """Others sharing a tag or the section with ``article``; its tags are ``tag_ids``
+        when given (its stored parts name them), else from its prefetch."""
+        if tag_ids is None:
+            tag_ids = [tag.pk for tag in article.tags.all()]
         # EXISTS, not a join: no DISTINCT over whole rows (bodies included), so the newest
         # few are read off the publication-date index however big the archive. The tag
         # ids are given as values: as a subquery, PostgreSQL would first collect every
@@ -122,7 +127,12 @@ class ArticleQuerySet(AnnouncingQuerySet["Article"]):
 
 class Article(models.Model):
     headline = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="Left blank, it is made from the headline (articles.slugs).",
+    )
     dek = models.TextField("standfirst", blank=True)
     dateline = models.CharField(
         max_length=200, blank=True, help_text='Where the story was filed, e.g. "NEW YORK".'
@@ -236,6 +246,8 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         # Whatever path the body came in by (admin, import, shell), only the allow-list is kept.
         self.body = sanitize(self.body)
+        if not self.slug:
+            self.slug = free_slug(Article, self.headline, "untitled", 200)
         super().save(*args, **kwargs)
         self._record_moved_url()
 
@@ -340,7 +352,12 @@ class Article(models.Model):
 
         Corrections are rare: when ``for_page()`` found none, they are not asked for.
         """
-        lookups: list[str | models.Prefetch] = [bylines_with_authors(), "tags"]
+        # The author box under the story shows each author's photo: with its renditions,
+        # one query for all the bylines.
+        bylines = Byline.objects.select_related("author__photo").prefetch_related(
+            "author__photo__renditions"
+        )
+        lookups: list[str | models.Prefetch] = [models.Prefetch("bylines", bylines), "tags"]
         if getattr(self, "has_corrections", True):
             lookups.append("corrections")
         models.prefetch_related_objects([self], *lookups)
@@ -361,6 +378,35 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def never_public(self):
+        """A draft that readers never saw: the only kind of article that may be deleted.
+        Anything once published is taken down instead, so its address and trail stay."""
+        return self.status == Status.DRAFT and self.first_published_at is None
+
+    def photo_gaps(self) -> list[str]:
+        """What the article's photos lack that readers need: alt text (for screen
+        readers) and a credit. Editors are warned of these when the story is submitted or
+        published (articles/admin/article_form.py); they never block it."""
+        ids = [self.lead_photo_id] if self.lead_photo_id else []
+        ids += embedded_photo_ids(self.body)
+        photos = Photo.objects.in_bulk(ids)
+        gaps = []
+        for pk in dict.fromkeys(ids):
+            photo = photos.get(pk)
+            if photo is None:
+                continue
+            lead = pk == self.lead_photo_id
+            name = "the lead photo" if lead else f"photo “{photo.title or photo.caption or pk}”"
+            missing = []
+            if not ((self.lead_alt if lead else "") or photo.alt_text):
+                missing.append("alt text")
+            if not photo.credit_line:
+                missing.append("a credit")
+            if missing:
+                gaps.append(f"{name} lacks {' and '.join(missing)}")
+        return gaps
 
     @property
     def ordered_bylines(self):
@@ -428,3 +474,26 @@ class ArticleRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.article_id}"
+
+
+class RenderedArticle(models.Model):
+    """An article's expensive parts, rendered when it or something it shows changes
+    (``articles.rendering``), so that its page reads them with the article's row.
+
+    Not a cache that can be evicted: a row is written after every change readers could
+    see, and a missing one is rendered on the first read.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="rendered"
+    )
+    title = models.CharField(max_length=400)
+    head = models.TextField()  # canonical link, Open Graph and Twitter tags
+    json_ld = models.TextField()
+    html = models.TextField()  # the <article> element: byline, figures, body, corrections
+    # The surrogate keys of what the parts show (``article-42 author-7 photo-9``...).
+    keys = models.TextField()
+    rendered_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Rendered parts of {self.article_id}"
