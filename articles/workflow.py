@@ -45,6 +45,10 @@ class Transition:
     # None means: the article's own writers may make it, as well as editors.
     permission: str | None
     needs_comment: bool = False
+    # Recorded in the audit trail when no comment is given: says what the step skipped.
+    note: str = ""
+    # A short cut for people (an editor publishing a draft), never taken by route().
+    shortcut: bool = False
 
 
 # A side effect of a transition (see AFTER_TRANSITION).
@@ -63,6 +67,15 @@ TRANSITIONS = {
             needs_comment=True,
         ),
         Transition("publish", "Publish", (Status.REVIEW,), Status.PUBLISHED, PUBLISH_PERMISSION),
+        Transition(
+            "publish_direct",
+            "Publish now",
+            (Status.DRAFT,),
+            Status.PUBLISHED,
+            PUBLISH_PERMISSION,
+            note="Published directly by an editor, without review.",
+            shortcut=True,
+        ),
         Transition(
             "unpublish",
             "Unpublish",
@@ -112,6 +125,21 @@ def available(user: Actor, article: Article) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if may(user, article, t.name)]
 
 
+def may_start(user: Actor, name: str) -> bool:
+    """Whether ``user`` may make transition ``name`` as they create an article: anyone
+    who may add one submits it; an editor may also publish it directly."""
+    if not (user and user.is_active and user.has_perm("articles.add_article")):
+        return False
+    if name == "submit":
+        return True
+    t = TRANSITIONS.get(name)
+    return bool(t and Status.DRAFT in t.sources and t.permission and user.has_perm(t.permission))
+
+
+def available_on_new(user: Actor) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if may_start(user, t.name)]
+
+
 def may_edit(user: Actor, article: Article) -> bool:
     """Whether ``user`` may change ``article``'s content now.
 
@@ -123,6 +151,19 @@ def may_edit(user: Actor, article: Article) -> bool:
     if is_editor(user):
         return True
     return article.status == Status.DRAFT and is_own_article(user, article)
+
+
+def may_read(user: Actor, article: Article) -> bool:
+    """Whether ``user`` may read ``article`` as it stands (its preview, its admin page).
+
+    Everyone who may edit it, and its own writers whatever its status: after submitting,
+    a writer still follows the story through review and publication.
+    """
+    if may_edit(user, article):
+        return True
+    return bool(user and user.is_active and user.has_perm("articles.change_article")) and (
+        is_own_article(user, article)
+    )
 
 
 class StaleEdit(Exception):
@@ -184,6 +225,7 @@ def transition(
     comment = (comment or "").strip()
     if t.needs_comment and not comment:
         raise ValueError(f"{t.label} needs a comment saying why.")
+    comment = comment or t.note
 
     now = timezone.now()
     values: dict[str, Any] = {
@@ -276,6 +318,25 @@ def record_edit(
     return entries
 
 
+def publish_changes(
+    article: Article, values: Mapping[str, Any], *, expected_version: int, by: Actor
+) -> Article:
+    """Put changes kept aside for a live story (``values``: {field attname: value}) on it.
+
+    An editor's action, under the version lock: changes based on ``expected_version``
+    are refused with :class:`StaleEdit` when the live story was saved since.
+    """
+    if not is_editor(by):
+        raise PermissionDenied("Only editors publish changes to a live story.")
+    with transaction.atomic():
+        claim_edit(article, expected_version=expected_version, by=by)
+        for attname, value in values.items():
+            setattr(article, attname, value)
+        article.save()
+        record(article, "publish_changes", by=by, comment="Pending changes published.")
+    return article
+
+
 # Side effects (notifications, cache purges), each called with (article, transition, by,
 # comment) once the transition has committed.
 AFTER_TRANSITION: list[AfterTransition] = [notifications.after_transition]
@@ -288,7 +349,7 @@ def route(source: str, target: str) -> list[str]:
     while frontier and target not in paths:
         state = frontier.pop(0)
         for t in TRANSITIONS.values():
-            if state in t.sources and t.target not in paths:
+            if state in t.sources and t.target not in paths and not t.shortcut:
                 paths[t.target] = [*paths[state], t.name]
                 frontier.append(t.target)
     if target not in paths:

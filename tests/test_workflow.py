@@ -23,6 +23,7 @@ ALLOWED = {
     "submit": {"writer_creator", "writer_byline", "editor"},
     "send_back": {"editor"},
     "publish": {"editor"},
+    "publish_direct": {"editor"},
     "unpublish": {"editor"},
     "take_down": {"editor"},
 }
