@@ -1,11 +1,14 @@
 """Nothing a reader may not see shows up on any public surface."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
 
+from api.models import ApiKey
 from articles.models import Status
+from sharing.models import ShareLink
 from tests.factories import make_article, make_author, make_section, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +136,76 @@ def test_an_author_or_tag_with_nothing_published_has_no_page(client):
     draft.save()
     assert client.get(author.get_absolute_url()).status_code == 200
     assert client.get(tag.get_absolute_url()).status_code == 200
+
+
+# The content API and preview share links ------------------------------------------------
+
+
+def api_urls(world):
+    """Every API address, with every filter, for the world's section, author and tag."""
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    lists = [
+        "/api/v1/articles",
+        f"/api/v1/articles?section={world['section'].slug}",
+        f"/api/v1/articles?author={world['author'].slug}",
+        f"/api/v1/articles?tag={world['tag'].slug}",
+    ]
+    lists += [f"{lists[0]}?since={quote(since)}", f"{lists[0]}?updated_since={quote(since)}"]
+    return lists + [f"/api/v1/articles/{world['public'].pk}"]
+
+
+def test_hidden_stories_are_not_in_any_api_answer(client, world):
+    for url in api_urls(world):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_only_public(response.content, world)
+    for article in world["hidden"]:
+        response = client.get(f"/api/v1/articles/{article.pk}")
+        assert response.status_code == 404
+        assert article.headline not in response.content.decode()
+
+
+def test_hidden_stories_are_not_in_the_api_with_an_ordinary_key(client, world):
+    key = ApiKey(name="Partner")
+    secret = key.new_secret()
+    key.save()
+    for url in api_urls(world):
+        assert_only_public(client.get(url, HTTP_X_API_KEY=secret).content, world)
+
+
+def test_an_embargo_key_sees_scheduled_stories_and_nothing_else_hidden(client, world):
+    key = ApiKey(name="Agency", allow_embargoed=True)
+    secret = key.new_secret()
+    key.save()
+    draft, review, scheduled, archived = world["hidden"]
+    text = client.get("/api/v1/articles", HTTP_X_API_KEY=secret).content.decode()
+    assert scheduled.headline in text
+    for article in (draft, review, archived):
+        assert article.headline not in text and article.slug not in text
+        response = client.get(f"/api/v1/articles/{article.pk}", HTTP_X_API_KEY=secret)
+        assert response.status_code == 404
+
+
+def test_the_api_lists_no_section_author_or_tag_known_only_from_hidden_stories(client, world):
+    section, author, tag = make_section(), make_author(), make_tag()
+    make_article(section=section, authors=[author], tags=[tag], status=Status.DRAFT)
+    for url, hidden in (
+        ("/api/v1/sections", section),
+        ("/api/v1/authors", author),
+        ("/api/v1/tags", tag),
+    ):
+        assert hidden.slug not in client.get(url).content.decode(), url
+
+
+def test_a_share_link_shows_its_own_story_and_nothing_else_hidden(client, world):
+    draft, review, scheduled, archived = world["hidden"]
+    link = ShareLink.objects.create(article=draft)
+    page = client.get(link.get_absolute_url()).content.decode()
+    assert draft.headline in page
+    for other in (review, scheduled, archived):
+        assert other.headline not in page and other.slug not in page
+    # A link whose story was taken down, or that is forged, shows nothing of it.
+    gone = ShareLink.objects.create(article=archived)
+    assert archived.headline not in client.get(gone.get_absolute_url()).content.decode()
+    forged = link.get_absolute_url().replace(":", "x:", 1)
+    assert draft.headline not in client.get(forged).content.decode()
