@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "background",
     "photos",
     "articles",
+    "api",
+    "sharing",
+    "desk",
     "logins",
     # Last, as its documentation asks: it wraps the authentication of every other app.
     "axes",
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # An anonymous reader's page the cache holds is answered here, before the rest.
+    "articles.caching.KeptPageMiddleware",
     "newsroom.middleware.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -304,6 +309,9 @@ NEWSROOM = {
     "SITE_URL": env.str("NEWSROOM_SITE_URL", default="http://127.0.0.1:8000"),
     "LANGUAGE": env.str("NEWSROOM_LANGUAGE", default="en"),
 }
+
+# The content API (/api/v1/): whether it answers requests without an API key.
+API_ALLOW_ANONYMOUS = env.bool("API_ALLOW_ANONYMOUS", default=True)
 
 # Photo uploads: our own limits, checked before any pixel is decoded (photos/uploads.py).
 NEWSROOM_MAX_PIXELS = env.int("NEWSROOM_MAX_PIXELS", default=60_000_000)
