@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
     add_never_cache_headers,
@@ -420,7 +420,7 @@ class KeptPageMiddleware:
         return self.get_response(request)
 
 
-def _kept(stored) -> HttpResponse:
+def _kept(stored: tuple[Any, ...]) -> HttpResponse:
     content, headers = stored[0], stored[1]
     response = HttpResponse(content)
     for header, value in headers.items():
@@ -428,7 +428,7 @@ def _kept(stored) -> HttpResponse:
     return response
 
 
-def _page_key(request) -> str:
+def _page_key(request: HttpRequest) -> str:
     # The host too: feeds and sitemaps write absolute URLs from it.
     fingerprint = f"{request.get_host()}|{request.get_full_path()}"
     return "page:" + hashlib.sha256(fingerprint.encode()).hexdigest()

@@ -330,7 +330,9 @@ def parse_composite(
     """The stories, photos and skipped parts of a composite item (see the module's
     docstring); read whole before any is given, so a bad part fails the composite alone."""
     guid = str(item.get("guid") or item.get("uri") or "").strip()
-    texts, pictures, others = [], [], []
+    texts: list[tuple[str, dict[str, Any]]] = []
+    pictures: list[tuple[str, dict[str, Any]]] = []
+    others: list[tuple[str, dict[str, Any]]] = []
     for name, media in _associations(item):
         kind = _kind(media)
         group = texts if kind in TEXT_TYPES else pictures if kind in PICTURE_TYPES else others
@@ -346,11 +348,11 @@ def parse_composite(
     ]
     if not texts and not any(item.get(k) for k in BODY_KEYS):
         # Pictures alone: each goes to the library.
-        photos: list[ParsedArticle | ParsedPicture | Skipped] = [
+        library: list[ParsedArticle | ParsedPicture | Skipped] = [
             parse_picture(media, path=path) for _name, media in pictures
         ]
         reason = f"{label} without a text: its {len(pictures)} picture(s) go to the library"
-        return [*photos, Skipped(reason, str(item.get("headline") or ""), str(path)), *skipped]
+        return [*library, Skipped(reason, str(item.get("headline") or ""), str(path)), *skipped]
     if not texts:
         # The composite carries its own text: a story with its pictures, as any item.
         return [parse(item, path=path), *skipped]
