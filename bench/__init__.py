@@ -1,10 +1,12 @@
 """Benchmarks at newsroom scale. Not run by the test suite; see bench/README.md."""
 
+import json
 import math
 import os
 import platform
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -93,3 +95,63 @@ def add_missing_indexes():
                         editor.add_index(model, index)
                     added.append(f"{table}.{index.name}")
     return added
+
+
+def time_page(client, url, repeat, who="the client"):
+    """GET ``url`` repeat + 1 times (the first warms up): p50/p95 in ms and the queries of
+    the last request, with the slowest of them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times = []
+    for n in range(repeat + 1):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            sys.exit(f"{url} answered {response.status_code} to {who}")
+        if n:
+            times.append(elapsed)
+    slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
+    return {
+        "url": url,
+        "p50_ms": round(percentile(times, 50), 1),
+        "p95_ms": round(percentile(times, 95), 1),
+        "queries": len(queries),
+        "slowest_query_ms": round(float(slowest["time"]) * 1000, 1),
+        "slowest_query": slowest["sql"][:300],
+        "samples": times,
+    }
+
+
+def page_row(label, r):
+    """A Markdown row of time_page's figures."""
+    return (
+        f"| {label} `{r['url']}` | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} "
+        f"| {r['slowest_query_ms']} |"
+    )
+
+
+def write_report(name, repeat, results, header, rows):
+    """Keep the figures in bench/out/NAME.json (with the machine and archive size) and print
+    the table: ``header`` is its first row, the columns after the first are numbers."""
+    from articles.models import Article
+
+    OUT.mkdir(exist_ok=True)
+    (OUT / f"{name}.json").write_text(
+        json.dumps(
+            {
+                "machine": machine(),
+                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                "articles": Article.objects.count(),
+                "repeat": repeat,
+                "results": results,
+            },
+            indent=2,
+        )
+    )
+    print()
+    print(header)
+    print("|---" + "|---:" * (header.count("|") - 2) + "|")
+    print("\n".join(rows))

@@ -14,7 +14,6 @@ Writes bench/out/api.json and prints a Markdown table.
 """
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -23,7 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import OUT, machine, percentile, setup_production_django  # noqa: E402
+from bench import (  # noqa: E402
+    percentile,
+    setup_production_django,
+    write_report,
+)
 
 
 def main(argv=None):
@@ -101,23 +104,9 @@ def main(argv=None):
             f"| {label} (floor: the same bytes) | {floor['p50_ms']} | {floor['p95_ms']} | 0 |"
         )
         print(rows[-1], flush=True)
-    OUT.mkdir(exist_ok=True)
-    (OUT / "api.json").write_text(
-        json.dumps(
-            {
-                "machine": machine(),
-                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                "articles": Article.objects.count(),
-                "repeat": args.repeat,
-                "results": report,
-            },
-            indent=2,
-        )
+    write_report(
+        "api", args.repeat, report, "| API request | p50 ms | p95 ms | queries (max) |", rows
     )
-    print()
-    print("| API request | p50 ms | p95 ms | queries (max) |")
-    print("|---|---:|---:|---:|")
-    print("\n".join(rows))
 
 
 if __name__ == "__main__":

@@ -14,14 +14,17 @@ prints a Markdown table.
 """
 
 import argparse
-import json
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import OUT, machine, percentile, setup_production_django  # noqa: E402
+from bench import (  # noqa: E402
+    page_row,
+    setup_production_django,
+    time_page,
+    write_report,
+)
 from bench.admin_latency import editor  # noqa: E402
 
 
@@ -51,9 +54,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     setup_production_django()
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from articles.models import Article, Section
     from desk import front
@@ -77,49 +78,16 @@ def main(argv=None):
     }
     rows, report = [], {}
     for label, (who, url) in urls.items():
-        times = []
-        for n in range(args.repeat + 1):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = clients[who].get(url)
-                elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 200:
-                sys.exit(f"{url} answered {response.status_code} to the {who}")
-            if n:
-                times.append(elapsed)
-        slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
-        report[label] = {
-            "url": url,
-            "p50_ms": round(percentile(times, 50), 1),
-            "p95_ms": round(percentile(times, 95), 1),
-            "queries": len(queries),
-            "slowest_query_ms": round(float(slowest["time"]) * 1000, 1),
-            "slowest_query": slowest["sql"][:300],
-            "samples": times,
-        }
-        r = report[label]
-        rows.append(
-            f"| {label} `{url}` | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} "
-            f"| {r['slowest_query_ms']} |"
-        )
+        report[label] = time_page(clients[who], url, args.repeat, who=f"the {who}")
+        rows.append(page_row(label, report[label]))
         print(rows[-1], flush=True)
-    OUT.mkdir(exist_ok=True)
-    (OUT / "desk.json").write_text(
-        json.dumps(
-            {
-                "machine": machine(),
-                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                "articles": Article.objects.count(),
-                "repeat": args.repeat,
-                "results": report,
-            },
-            indent=2,
-        )
+    write_report(
+        "desk",
+        args.repeat,
+        report,
+        "| desk page | p50 ms | p95 ms | queries | slowest query ms |",
+        rows,
     )
-    print()
-    print("| desk page | p50 ms | p95 ms | queries | slowest query ms |")
-    print("|---|---:|---:|---:|---:|")
-    print("\n".join(rows))
 
 
 if __name__ == "__main__":
