@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, Permission
 
 from articles.models import Article, AuditEntry, Status
 from desk.models import Autosave
+from tests.browser.admin_form import choose, write_body
 from tests.factories import (
     image_bytes,
     make_article,
@@ -44,22 +45,6 @@ def shots(artifacts):
         page.set_viewport_size({"width": 1280, "height": 900})
 
     return shoot
-
-
-def choose(page, container, text):
-    """Pick ``text`` in the admin's autocomplete (select2) widget inside ``container``."""
-    page.locator(f"{container} .select2-selection").first.click()
-    page.locator(".select2-container--open .select2-search__field").fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
-
-
-def write_body(page, text):
-    editors = page.locator(".field-body [contenteditable=true]")
-    if editors.count():
-        editors.first.evaluate("el => el.focus()")
-        page.keyboard.type(text)
-    else:
-        page.fill("#id_body", text)
 
 
 def messages(page):

@@ -9,30 +9,13 @@ import re
 import pytest
 
 from articles.models import Article, AuditEntry, Status
+from tests.browser.admin_form import choose, write_body
 from tests.factories import make_author, make_roles, make_section, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-test-password"
 HEADLINE = "Night ferry returns to the island after two winters"
-
-
-def choose(page, container, text):
-    """Pick ``text`` in the admin's autocomplete (select2) widget inside ``container``."""
-    page.locator(f"{container} .select2-selection").first.click()
-    page.locator(".select2-container--open .select2-search__field").fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
-
-
-def write_body(page, text):
-    """Type into whatever body editor the form has: a rich-text editor or a textarea."""
-    editors = page.locator(".field-body [contenteditable=true]")
-    if editors.count():
-        # An empty ProseMirror paragraph can have no height to click on; focus it instead.
-        editors.first.evaluate("el => el.focus()")
-        page.keyboard.type(text)
-    else:
-        page.fill("#id_body", text)
 
 
 @pytest.fixture
