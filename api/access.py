@@ -5,8 +5,8 @@ next scheduled story, the edge's s-maxage, surrogate keys, ETag and Last-Modifie
 
 Unlike a page, an API answer is never kept whole in the app cache: what it holds depends
 on the key asking (embargo), and every request must pass the key and rate checks. Its
-articles' documents are kept as pieces instead (``views.documents``), so a detail costs
-one query once its document is made."""
+articles' documents are stored with their rows instead (``articles.rendering``), so a
+list or a detail reads one query besides the site state's."""
 
 import hashlib
 import time

@@ -5,6 +5,10 @@ ninjs 2.1 has no ``authors`` property: the byline is ``by`` and the authors are
 ``subjects``; the lead photo and the photos in the body are ``associations`` of type
 picture, each with its caption, credit line, renditions and the copyright holder and
 usage terms read from its structured credits.
+
+A document is made when its article changes, with the article page's parts
+(``articles.rendering``), and stored with them; the API reads it with the article's row.
+The embargo time, which only some keys see, is added when it is read (:func:`embargoed`).
 """
 
 import re
@@ -12,11 +16,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
-from articles.models import Article, bylines_with_authors
-from articles.richtext import EMBED_RE, embedded_photo_ids
+from articles.models import Article
+from articles.richtext import EMBED_RE
 from articles.seo import absolute, description
 from photos import renditions
 from photos.models import Photo
@@ -29,20 +32,10 @@ def article_uri(pk: int) -> str:
     return absolute(reverse("api:article", kwargs={"pk": pk}))
 
 
-def load(articles: list[Article]) -> dict[int, Photo]:
-    """Load what the documents of ``articles`` show: bylines, tags, and every photo
-    (lead and inline) with its renditions and credits, a query for each kind."""
-    prefetch_related_objects(articles, bylines_with_authors(), "tags")
-    ids = {pk for a in articles for pk in embedded_photo_ids(a.body)}
-    ids |= {a.lead_photo_id for a in articles if a.lead_photo_id}
-    photos = renditions.photos_with_renditions(ids) if ids else {}
-    prefetch_related_objects(list(photos.values()), "credits")
-    return photos
-
-
-def document(article: Article, photos: dict[int, Photo], *, embargo: bool = False) -> dict:
-    """The ninjs document of ``article`` (loaded by ``load``). With ``embargo``, a
-    scheduled story says until when it is embargoed."""
+def document(article: Article, photos: dict[int, Photo]) -> dict:
+    """The ninjs document of ``article``: its bylines with their authors, tags and section
+    loaded, and ``photos`` (lead and inline, by id) with their renditions and credits
+    (``articles.rendering.render_parts``). Without the embargo time (:func:`embargoed`)."""
     bylines = article.ordered_bylines
     names = [b.author.name for b in bylines]
     doc: dict[str, Any] = {
@@ -63,8 +56,6 @@ def document(article: Article, photos: dict[int, Photo], *, embargo: bool = Fals
         "subjects": subjects(article),
         "bodies": [{"role": "main", "contenttype": "text/html", "value": body(article)}],
     }
-    if embargo and article.is_scheduled:
-        doc["embargoed"] = iso(article.published_at)
     if article.dek:
         doc["descriptions"] = [{"role": "summary", "value": article.dek}]
     else:
@@ -97,6 +88,14 @@ def document(article: Article, photos: dict[int, Photo], *, embargo: bool = Fals
     return doc
 
 
+def embargoed(doc: dict, published_at: datetime | None, now: datetime) -> dict:
+    """``doc`` as a key allowed embargoed stories reads it: a story scheduled after ``now``
+    says until when it is embargoed. A copy: the stored document stays as it is."""
+    if published_at is None or published_at <= now:
+        return doc
+    return {**doc, "embargoed": iso(published_at)}
+
+
 def body(article: Article) -> str:
     """The body, each photo embed naming its association (``inline-1``, ``inline-2``...)."""
     number = 0
@@ -110,14 +109,17 @@ def body(article: Article) -> str:
 
 
 def subjects(article: Article) -> list[dict[str, str]]:
-    found = [
-        {
-            "name": article.section.name,
-            "rel": "section",
-            "uri": absolute(article.section.get_absolute_url()),
-            "literal": article.section.slug,
-        }
-    ]
+    found = []
+    section = article.section
+    if section is not None:  # always, once past draft (only drafts may lack one)
+        found.append(
+            {
+                "name": section.name,
+                "rel": "section",
+                "uri": absolute(section.get_absolute_url()),
+                "literal": section.slug,
+            }
+        )
     found += [
         {
             "name": tag.name,

@@ -1,16 +1,23 @@
 """The read-only content API, /api/v1/: published articles as ninjs, and the sections,
 authors and tags readers can see. Everything is read through ``Article.objects.published()``;
-a key allowed embargoed stories also sees the scheduled ones, with their embargo time."""
+a key allowed embargoed stories also sees the scheduled ones, with their embargo time.
+
+An article's ninjs document is stored with its page's rendered parts when it changes
+(``articles.rendering``): a list or a detail reads the rows and their documents in one
+query, and renders only those with none stored yet."""
 
 from datetime import UTC, datetime
+from typing import cast
 
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.http import http_date, urlencode
 from ninja import NinjaAPI, Query
 from ninja.errors import ValidationError
 
-from articles.caching import KEYS_HEADER, site_fragments
+from articles import rendering
+from articles.caching import KEYS_HEADER
 from articles.models import Article, Author, Byline, Section, Tag, with_published_articles
 from articles.seo import absolute
 
@@ -46,16 +53,17 @@ def bad_parameter(request: HttpRequest, exc: cursors.BadParameter) -> HttpRespon
     return api.create_response(request, {"detail": detail, "parameter": exc.parameter}, status=400)
 
 
-# What a list or a detail reads of each article; the rest is read only to make a document
-# that is not kept (``documents``).
-ROW = ("pk", "version", "status", "section_id", "published_at", "updated_at")
+# What a list or a detail reads of each article, with its stored document and keys; the
+# rest is read only to render a document not stored yet (``rendering.stored_for``).
+ROW = ("pk", "status", "section_id", "published_at", "updated_at")
+STORED = ("rendered__ninjs", "rendered__keys")
 
 
 def visible(request: HttpRequest):
     found = Article.objects.published()
     if may_see_embargoed(request):
         found = Article.objects.published(now=END_OF_TIME)
-    return found.only(*ROW)
+    return found.select_related("rendered").only(*ROW, *STORED)
 
 
 @api.get(
@@ -132,46 +140,27 @@ def article(request: HttpRequest, response: HttpResponse, pk: int):
 
 
 def documents(articles: list[Article], embargo: bool) -> tuple[list[dict], set[str]]:
-    """The ninjs documents of ``articles``, and the surrogate keys of what they show.
-
-    Each is kept as the pages' pieces are (until a write touches what it shows): only
-    those not kept are loaded and made."""
-    by_name = {f"api-article-{a.pk}-{a.version}-{int(embargo)}": a for a in articles}
-
-    def make(missing: list[str]) -> dict[str, dict]:
-        # Read through published() again: one unpublished since the row was read is left out.
-        readable = Article.objects.published(now=END_OF_TIME if embargo else None)
-        loaded = readable.select_related("section").defer("search_vector")
-        full = loaded.in_bulk([by_name[name].pk for name in missing])
-        photos = ninjs.load(list(full.values()))
-        return {
-            name: {
-                "doc": ninjs.document(full[by_name[name].pk], photos, embargo=embargo),
-                "keys": keys_of(full[by_name[name].pk]),
-            }
-            for name in missing
-            if by_name[name].pk in full
-        }
-
-    made = site_fragments(list(by_name), make, keys=lambda name, value: value["keys"])
-    found = [made[name] for name in by_name if name in made]
-    return [entry["doc"] for entry in found], {key for entry in found for key in entry["keys"]}
+    """The ninjs documents of ``articles`` (read by ``visible``), and the surrogate keys
+    of what they show: as stored, those not stored yet rendered now. With ``embargo``, a
+    scheduled story says until when it is embargoed."""
+    stored = rendering.stored_for(articles)
+    now = timezone.now()
+    docs, keys = [], set()
+    for article in articles:
+        rendered = stored.get(article.pk)
+        if rendered is None:  # unpublished since its row was read
+            continue
+        doc = cast(dict, rendered.ninjs)  # never null in a row ``stored_for`` returns
+        if embargo:
+            doc = ninjs.embargoed(doc, article.published_at, now)
+        docs.append(doc)
+        keys.update(rendered.keys.split())
+    return docs, keys
 
 
 def name(response: HttpResponse, *keys: str) -> None:
     """Say what the answer shows, for the edge cache to purge it by (``xkey``)."""
     response[KEYS_HEADER] = " ".join(sorted(set(keys)))
-
-
-def keys_of(article: Article) -> list[str]:
-    """The surrogate keys of what an article's document shows."""
-    keys = [f"article-{article.pk}", f"section-{article.section_id}"]
-    keys += [f"author-{b.author_id}" for b in article.bylines.all()]
-    keys += [f"tag-{t.pk}" for t in article.tags.all()]
-    if article.lead_photo_id:
-        keys.append(f"photo-{article.lead_photo_id}")
-    keys += [f"photo-{pk}" for pk in ninjs.embedded_photo_ids(article.body)]
-    return keys
 
 
 @api.get("/sections", response={200: schemas.SectionList, **ERRORS}, url_name="sections")

@@ -1,11 +1,11 @@
 """Articles' parts rendered when they change, stored with them (``RenderedArticle``).
 
 An article page's expensive parts (the article element with its figures expanded, each
-photo's ``srcset`` and credit, the ``<head>`` tags and the JSON-LD) are rendered after a
-write readers could see commits, not when a reader asks: the page then reads them with
-the article's row. What a write touched is gathered per transaction by
-``articles.edge.touched`` (the same keys that purge the caches); once it commits,
-:func:`refresh_after_write` renders
+photo's ``srcset`` and credit, the ``<head>`` tags and the JSON-LD) and its content API
+document (ninjs, ``api.ninjs``) are rendered after a write readers could see commits, not
+when a reader asks: the page and the API then read them with the article's row. What a
+write touched is gathered per transaction by ``articles.edge.touched`` (the same keys
+that purge the caches); once it commits, :func:`refresh_after_write` renders
 
 - the articles written (a save, a publication, a correction, a byline or tag change) at
   once, in the request that wrote them;
@@ -15,7 +15,8 @@ the article's row. What a write touched is gathered per transaction by
 
 Only published (and scheduled) articles are rendered; a row of one that is no longer
 published is deleted. A missing row (an article published before this existed) is
-rendered by the first reader (:func:`stored_parts`).
+rendered by the first reader (:func:`stored_parts`, :func:`stored_for`), and so is a row
+stored before the API document was (its ``ninjs`` is null).
 """
 
 from collections.abc import Iterable
@@ -27,7 +28,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
+from api import ninjs
 from photos import renditions
+from photos.models import Photo
 
 from . import seo
 from .models import Article, Byline, RenderedArticle, Status
@@ -40,50 +43,86 @@ SYNC_LIMIT = 20
 SHOWN_KINDS = ("photo", "author", "section", "tag")
 
 
-def render_bodies(articles: list[Article]) -> list[str]:
-    """Each article's body with photo embeds expanded.
-
-    The body's photos and the lead photos, with the renditions of all of them, come in
-    one query (``renditions.photos_with_renditions``); the lead photos' credits (for the
-    JSON-LD) in one more.
-    """
+def load_photos(articles: list[Article]) -> dict[int, Photo]:
+    """The body's photos and the lead photos of ``articles``, with the renditions of all
+    of them, in one query (``renditions.photos_with_renditions``); each lead photo is set
+    on its article."""
     ids = {pk for a in articles for pk in embedded_photo_ids(a.body)}
     ids |= {a.lead_photo_id for a in articles if a.lead_photo_id}
     photos = renditions.photos_with_renditions(ids) if ids else {}
     for article in articles:
         if article.lead_photo_id:
             article.lead_photo = photos.get(article.lead_photo_id)
-    prefetch_related_objects([a.lead_photo for a in articles if a.lead_photo], "credits")
+    return photos
+
+
+def expand_body(article: Article, photos: dict[int, Photo]) -> str:
     # Without a lead photo, the body's first photo is in the first screen: load it at once.
-    return [expand_embeds(a.body, photos, eager_first=not a.lead_photo_id) for a in articles]
+    return expand_embeds(article.body, photos, eager_first=not article.lead_photo_id)
 
 
-def render_parts(article: Article, *, preview: bool = False) -> dict[str, Any]:
+def render_bodies(articles: list[Article]) -> list[str]:
+    """Each article's body with photo embeds expanded: the photos in one query
+    (:func:`load_photos`), the lead photos' credits (for the JSON-LD) in one more."""
+    photos = load_photos(articles)
+    prefetch_related_objects([a.lead_photo for a in articles if a.lead_photo], "credits")
+    return [expand_body(a, photos) for a in articles]
+
+
+def render_parts(
+    article: Article, *, preview: bool = False, shared: bool = False
+) -> dict[str, Any]:
     """The parts of ``article``'s page that do not change by request: title, head tags,
-    JSON-LD, the article element, and the keys of what they show."""
+    JSON-LD, the article element, and the keys of what they show; and, for a stored row
+    (neither a preview nor ``shared``), its ninjs document for the content API.
+
+    ``shared``: the page of a share link (``sharing``), a story not published: without
+    the readers' share buttons and without a publication time, which it does not have.
+    """
     article.load_for_page()
-    body = render_bodies([article])[0]
+    photos = load_photos([article])
+    # Credits of every photo: the lead's for the JSON-LD, all of them for the ninjs.
+    prefetch_related_objects(list(photos.values()), "credits")
+    body = expand_body(article, photos)
     meta = seo.article_metadata(article)
     context = {
         "article": article,
         "body": body,
         "meta": meta,
-        "preview": preview,
+        "preview": preview or shared,
+        "shared": shared,
         "site_name": settings.NEWSROOM["SITE_NAME"],
     }
-    keys = {f"article-{article.pk}", f"section-{article.section_id}"}
-    keys |= {f"author-{byline.author_id}" for byline in article.bylines.all()}
-    keys |= {f"tag-{tag.pk}" for tag in article.tags.all()}
-    keys |= {f"photo-{pk}" for pk in embedded_photo_ids(article.body)}
-    if article.lead_photo_id:
-        keys.add(f"photo-{article.lead_photo_id}")
-    return {
+    parts = {
         "title": meta["title"],
         "head": render_to_string("includes/article_head.html", context),
         "json_ld": meta["json_ld"],
         "html": render_to_string("includes/article.html", context),
-        "keys": " ".join(sorted(keys)),
+        "keys": " ".join(sorted(shown_keys(article))),
     }
+    if not (preview or shared):
+        # Without the embargo time, which depends on who asks and when: the API adds it.
+        parts["ninjs"] = ninjs.document(article, photos)
+    return parts
+
+
+def shown_keys(article: Article) -> set[str]:
+    """The surrogate keys of what the page and the document of ``article`` (loaded by
+    ``load_for_page``) show: a write to any of them renders them anew."""
+    keys = {f"article-{article.pk}"}
+    if article.section_id is not None:  # a draft's preview may have none yet
+        keys.add(f"section-{article.section_id}")
+    for byline in article.bylines.all():
+        keys.add(f"author-{byline.author_id}")
+        # The author box shows the author's photo: a new crop or rendition of it changes
+        # the story's page (choosing another photo is the author's own save).
+        if byline.author.photo_id:
+            keys.add(f"photo-{byline.author.photo_id}")
+    keys |= {f"tag-{tag.pk}" for tag in article.tags.all()}
+    keys |= {f"photo-{pk}" for pk in embedded_photo_ids(article.body)}
+    if article.lead_photo_id:
+        keys.add(f"photo-{article.lead_photo_id}")
+    return keys
 
 
 def refresh(ids: Iterable[int]) -> int:
@@ -110,13 +149,32 @@ def store(article: Article) -> RenderedArticle:
     return rendered
 
 
+def _stored(article: Article) -> RenderedArticle | None:
+    """The row read with ``article`` (``select_related("rendered")``), unless it has none
+    or one stored before the API document was."""
+    try:
+        rendered = article.rendered
+    except RenderedArticle.DoesNotExist:
+        return None
+    return None if rendered.ninjs is None else rendered
+
+
 def stored_parts(article: Article) -> RenderedArticle:
     """The stored parts of ``article`` (loaded with ``select_related("rendered")``), or
     rendered now when it has none yet."""
-    try:
-        return article.rendered
-    except RenderedArticle.DoesNotExist:
-        return store(article)
+    return _stored(article) or store(article)
+
+
+def stored_for(articles: list[Article]) -> dict[int, RenderedArticle]:
+    """The stored parts of ``articles`` (rows of any fields, read with
+    ``select_related("rendered")``) by id; those with none yet are rendered now, their
+    full rows read in one query. One no longer published is left out."""
+    found = {a.pk: row for a in articles if (row := _stored(a)) is not None}
+    missing = [a.pk for a in articles if a.pk not in found]
+    if missing:
+        for article in Article.objects.for_page().filter(pk__in=missing, status=Status.PUBLISHED):
+            found[article.pk] = store(article)
+    return found
 
 
 def _showing(keys: Iterable[str]) -> list[QuerySet[Any]]:
@@ -137,9 +195,11 @@ def _showing(keys: Iterable[str]) -> list[QuerySet[Any]]:
         bylined = Byline.objects.filter(author_id__in=wanted["author"]).values("article_id")
         queries.append(published.filter(pk__in=bylined))
     if wanted["photo"]:
-        # As ``ArticleQuerySet.showing_photo``, from the ids alone (a photo may be gone):
-        # one query for any number of photos.
-        shows = Q(lead_photo_id__in=wanted["photo"])
+        # As ``ArticleQuerySet.showing_photo``, from the ids alone (a photo may be gone),
+        # and the stories of the authors it portrays (their author box): one query for
+        # any number of photos.
+        portrayed = Byline.objects.filter(author__photo_id__in=wanted["photo"])
+        shows = Q(lead_photo_id__in=wanted["photo"]) | Q(pk__in=portrayed.values("article_id"))
         for pk in sorted(wanted["photo"]):
             shows |= Q(body__contains=f'data-photo="{pk}"')
         queries.append(published.filter(shows))

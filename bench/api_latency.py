@@ -5,11 +5,14 @@
 
 In-process through the whole stack (middleware included), production settings, as an
 anonymous partner. Two ways for each address: "uncached" empties the app cache before
-every request (site state and documents: each request reads everything from the
-database, as after a write); "warm" keeps what earlier requests made (the API keeps no
-whole answers, only each article's ninjs document: see api/access.py). The floor is a
-bare view answering the same bytes (bench/floor.py), measured in the same run. Details
-are spread over ``--articles`` published stories with a lead photo.
+every request (the site state: each request reads everything from the database, as
+after a write); "warm" keeps the site state (the API keeps no whole answers: see
+api/access.py). Every address is read once before any is timed: an article's ninjs
+document is stored when the article changes (articles/rendering.py), and a story with
+none stored (a generated archive has none) is rendered by that first read, as its last
+write would have. So this WRITES to the database: run it on a copy. The floor is a bare
+view answering the same bytes (bench/floor.py), measured in the same run. Details are
+spread over ``--articles`` published stories with a lead photo.
 Writes bench/out/api.json and prints a Markdown table.
 """
 
@@ -65,11 +68,12 @@ def main(argv=None):
         "detail": [f"/api/v1/articles/{pk}" for pk in details],
     }
 
+    for urls in lists.values():
+        for url in urls:  # every address once first: the documents not stored are made
+            client.get(url)
+
     def run(urls, mode):
         times, queries = [], []
-        if mode != "uncached":
-            for url in urls:  # every address once first: its documents are made
-                client.get(url)
         for n in range(args.repeat + 1):
             url = urls[n % len(urls)]
             if mode == "uncached":

@@ -1,12 +1,13 @@
 """The page a share link opens: the article's current text as readers would see it,
-for someone without an account, never cached, never indexed."""
+for someone without an account, never cached, never indexed. Not published, it shows no
+publication time and none of the readers' share buttons."""
 
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 
 from articles.caching import make_private
-from articles.views import article_parts
+from articles.rendering import render_parts
 from articles.workflow import record
 
 from .models import ShareLink
@@ -44,11 +45,11 @@ def shared(request, token):
         by=None,
         comment=f"Share link {link.pk}, made by {sharer(link)}",
     )
-    # For display only, as the staff preview does: the date it would get if published now.
+    # Unsaved, for the head's structured data only (it needs a date): the page shows none.
     article.published_at = article.published_at or timezone.now()
     context = {
         "article": article,
-        "parts": article_parts(article, preview=True),
+        "parts": render_parts(article, shared=True),
         "sharer": sharer(link),
         "link": link,
     }

@@ -272,3 +272,17 @@ def test_preview_renders_unsaved_parts_and_stores_nothing(client):
     client.force_login(make_user(role="Editor"))
     assert "A draft in preview" in client.get(f"/preview/{draft.pk}/").content.decode()
     assert not RenderedArticle.objects.filter(article=draft).exists()
+
+
+def test_a_new_rendition_of_an_authors_photo_renders_their_stories_author_box(committed):
+    # The author box shows each author's photo: its renditions are part of the page.
+    portrait = make_photo()
+    author = make_author(name="Portrayed Writer", photo=portrait)
+    story = committed(make_article, authors=[author])
+    stored = RenderedArticle.objects.get(article=story)
+    assert f"photo-{portrait.pk}" in stored.keys.split()
+    box = stored.html.split('class="author-box"')[1]
+    assert "srcset=" not in box  # no renditions yet: the original is shown
+    committed(renditions.ensure_renditions, portrait)
+    box = RenderedArticle.objects.get(article=story).html.split('class="author-box"')[1]
+    assert "srcset=" in box and "Portrayed Writer" in box

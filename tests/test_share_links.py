@@ -40,6 +40,24 @@ def test_a_valid_link_shows_the_current_text_with_the_banner(client, draft, edit
     assert "/admin/" not in page
 
 
+def test_the_preview_shows_no_publication_time_nor_share_buttons(client, draft, editor):
+    # Not published: no "Published" time (it has none) and nothing for readers to pass on,
+    # while the article itself is drawn as on its public page.
+    page = client.get(share(draft, editor).get_absolute_url()).content.decode()
+    assert '<article class="article">' in page and "We will open the pier" in page
+    assert "article__dates" not in page and "Published" not in page
+    assert "article:published_time" not in page
+    assert 'class="share"' not in page and "facebook.com/sharer" not in page
+    assert "Share this story" not in page
+
+
+def test_a_public_page_keeps_its_publication_time_and_share_buttons(client):
+    page = client.get(make_article(headline="Out now").get_absolute_url()).content.decode()
+    assert 'class="article__dates">Published <time' in page
+    assert "article:published_time" in page
+    assert 'class="share"' in page and "facebook.com/sharer" in page
+
+
 def test_the_link_is_never_cached_nor_indexed(client, draft, editor):
     response = client.get(share(draft, editor).get_absolute_url())
     assert response["Cache-Control"] == "private, no-store"
@@ -180,6 +198,20 @@ def test_an_editor_revokes_a_link_from_the_article_page(client, draft, editor):
     assert link.revoked_at is not None and link.revoked_by == editor
     assert client.get(link.get_absolute_url()).status_code == 410
     assert AuditEntry.objects.filter(article=draft, action="share_link_revoked").exists()
+
+
+def test_share_link_steps_read_in_plain_words_in_the_articles_history(client, draft, editor):
+    client.force_login(editor)
+    data = {"article": draft.pk, "expires_at_0": "2099-01-01", "expires_at_1": "10:00:00"}
+    assert client.post("/admin/sharing/sharelink/add/", data).status_code == 302
+    link = ShareLink.objects.get()
+    client.get(link.get_absolute_url())  # opened by whoever has the address
+    assert client.post(f"/admin/sharing/sharelink/{link.pk}/revoke/").status_code == 302
+    steps = [e.get_action_display() for e in AuditEntry.objects.filter(article=draft)]
+    assert steps == ["Preview link shared", "Preview link opened", "Preview link withdrawn"]
+    history = client.get(f"/admin/articles/article/{draft.pk}/history/").content.decode()
+    for step in steps:
+        assert f"<td>{step}</td>" in history
 
 
 # In a browser ---------------------------------------------------------------------------

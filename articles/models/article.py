@@ -494,6 +494,9 @@ class RenderedArticle(models.Model):
     # The surrogate keys of what the parts show (``article-42 author-7 photo-9``...).
     keys = models.TextField()
     rendered_at = models.DateTimeField()
+    # The content API's ninjs document, without the fields only embargoed readers get
+    # (``api.ninjs``). Null on rows rendered before it was stored: rendered on read.
+    ninjs = models.JSONField(null=True, blank=True)
 
     def __str__(self):
         return f"Rendered parts of {self.article_id}"

@@ -13,6 +13,11 @@ ACTION_LABELS = {
     "source_withdrawal": "Withdrawn by its source",
     "pending_changes": "Changes saved for later",
     "publish_changes": "Saved changes published",
+    "pending_discarded": "Saved changes discarded",
+    # Preview links for people without an account (``sharing``).
+    "share_link_made": "Preview link shared",
+    "share_link_revoked": "Preview link withdrawn",
+    "share_link_opened": "Preview link opened",
 }
 
 
