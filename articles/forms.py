@@ -166,6 +166,7 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self.check_version()
+        self.check_section(cleaned)
         name = self.transition_name()
         if name:
             self.check_transition(name, cleaned)
@@ -196,6 +197,16 @@ class ArticleAdminForm(forms.ModelForm):
             code="stale",
         )
 
+    def check_section(self, cleaned):
+        """Only a draft may be saved without a section (``workflow.section_needed``)."""
+        if "section" not in self.fields or cleaned.get("section") or "section" in self.errors:
+            return
+        if self.instance.pk and self.instance.status != Status.DRAFT:
+            self.add_error(
+                "section",
+                "A story in review, published or taken down keeps a section: choose one.",
+            )
+
     def check_transition(self, name, cleaned):
         t = workflow.TRANSITIONS.get(name)
         if t is None:
@@ -209,6 +220,9 @@ class ArticleAdminForm(forms.ModelForm):
             raise forms.ValidationError(
                 f"You may not {t.label.lower()} this article now.", code="transition"
             )
+        needs_section = workflow.section_needed(t)
+        if needs_section and not cleaned.get("section") and "section" not in self.errors:
+            self.add_error("section", needs_section)
         if t.needs_comment and not (cleaned.get("workflow_comment") or "").strip():
             self.add_error("workflow_comment", f"{t.label} needs a comment saying why.")
         if cleaned.get("publish_at") and t.target != "published":

@@ -117,10 +117,11 @@ def news_article(article, canonical, summary, made):
             for b in article.ordered_bylines
         ],
         "publisher": publisher(),
-        "articleSection": article.section.name,
         "inLanguage": settings.NEWSROOM["LANGUAGE"],
         "isAccessibleForFree": True,
     }
+    if article.section_id is not None:  # a draft's preview may have none yet
+        data["articleSection"] = article.section.name
     if any(crops):
         data["image"] = [image_object(made, photo) for made in crops if made]
     tags = [tag.name for tag in article.tags.all()]

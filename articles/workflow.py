@@ -36,6 +36,10 @@ class TransitionError(Exception):
     """The article is not in a state that allows this transition (any more)."""
 
 
+class MissingSection(TransitionError):
+    """The article has no section, and the transition takes it past the draft stage."""
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -94,6 +98,23 @@ TRANSITIONS = {
         ),
     )
 }
+
+
+def section_needed(t: Transition) -> str:
+    """Why ``t`` cannot be made on an article without a section ("" when it can).
+
+    Only a draft may lack a section: a story in review is the writer's finished work,
+    and the review queue and the bulk "Publish" never meet one that cannot go out; a
+    published story's address starts with its section (constraint
+    ``article_has_section_past_draft``). The admin form shows this next to the field.
+    """
+    steps: dict[str, str] = {
+        Status.REVIEW: "submitting it for review",
+        Status.PUBLISHED: "publishing",
+        Status.ARCHIVED: "taking it down",
+    }
+    step = steps.get(t.target)
+    return f"Choose a section before {step}." if step else ""
 
 
 def is_editor(user: Actor) -> bool:
@@ -212,8 +233,9 @@ def transition(
 
     ``at`` schedules a publish for a chosen time. ``system=True`` is for operators'
     commands, which act without a user and are not permission-checked.
-    Raises PermissionDenied, TransitionError or ValueError (missing comment); on any
-    of these nothing is written.
+    Raises PermissionDenied, TransitionError (MissingSection: past the draft stage
+    without a section) or ValueError (missing comment); on any of these nothing is
+    written.
     """
     t = TRANSITIONS[name]
     if not system and not may(by, article, name):
@@ -222,6 +244,9 @@ def transition(
                 f"Cannot {t.label.lower()}: the article is {article.get_status_display().lower()}."
             )
         raise PermissionDenied(f"You may not {t.label.lower()} this article.")
+    needs_section = section_needed(t)
+    if needs_section and article.section_id is None:
+        raise MissingSection(needs_section)
     comment = (comment or "").strip()
     if t.needs_comment and not comment:
         raise ValueError(f"{t.label} needs a comment saying why.")
@@ -241,8 +266,17 @@ def transition(
     with transaction.atomic():
         # The status in the WHERE clause is the lock: a second, concurrent click finds
         # no row in the expected state and changes nothing.
-        won = Article.objects.filter(pk=article.pk, status__in=t.sources).update(**values)
+        rows = Article.objects.filter(pk=article.pk, status__in=t.sources)
+        if needs_section:
+            # The section may have been cleared by a save since ``article`` was loaded.
+            rows = rows.filter(section__isnull=False)
+        won = rows.update(**values)
         if not won:
+            if (
+                needs_section
+                and not Article.objects.filter(pk=article.pk, section__isnull=False).exists()
+            ):
+                raise MissingSection(needs_section)
             raise TransitionError(
                 f"Cannot {t.label.lower()}: someone else changed this article's status just now."
             )

@@ -217,10 +217,10 @@ def test_pages_follow_the_newest_first_order(editor_client):
         ]
     )
     expected = list(Article.objects.order_by("-published_at", "-pk"))
-    pages = [listed(editor_client, p=n) for n in range(1, 6)]
+    pages = [listed(editor_client, p=n) for n in range(1, 9)]
     assert sum(pages, []) == expected
-    assert len(pages[0]) == 50 and len(pages[-1]) == 30
-    assert editor_client.get(LIST, {"p": 6}).status_code == 302  # past the end: ?e=1
+    assert len(pages[0]) == 30 and len(pages[-1]) == 20
+    assert editor_client.get(LIST, {"p": 9}).status_code == 302  # past the end: ?e=1
 
 
 def test_no_facet_counts_over_the_whole_archive(editor_client):

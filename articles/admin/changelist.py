@@ -74,11 +74,22 @@ class CappedPaginator(Paginator):
     """
 
     CAP = 10_000
+    # A search tests every matching row's text in the table itself (the trigram indexes
+    # only narrow the candidates): counting 10,000 of them took 50 ms at 100k articles.
+    # Twenty pages of a search are more than an editor reads; a longer word narrows it.
+    SEARCH_CAP = 1_000
+
+    def __init__(self, *args, searching=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if searching:
+            self.CAP = min(self.CAP, self.SEARCH_CAP)
 
     @cached_property
     def count(self):
-        # Unordered, so the database may stop at the first CAP + 1 rows it finds.
-        return self.object_list.order_by()[: self.CAP + 1].count()
+        # Unordered, so the database may stop at the first CAP + 1 rows it finds; keys
+        # only, so no column the list shows (the desk's last audit action, a subquery per
+        # row) is worked out for rows that are only counted.
+        return self.object_list.order_by().values("pk")[: self.CAP + 1].count()
 
     @property
     def capped(self):
@@ -116,6 +127,10 @@ class ArticleChangeList(ChangeList):
         page = self.paginator.page(self.page_num)
         keys = self.queryset.values("pk")[page.start_index() - 1 : page.end_index()]
         rows = self.apply_select_related(self.model._default_manager.filter(pk__in=keys))
+        # The columns the admin's queryset works out per row (the desk's last audit
+        # action, for "Sent back"), for this page's rows only.
+        query = self.queryset.query
+        rows = rows.annotate(**{name: query.annotations[name] for name in query.annotation_select})
         return rows.order_by(*self.get_ordering(request, self.queryset))
 
 
@@ -126,7 +141,10 @@ class ChangeListMixin(admin.ModelAdmin):
         return ArticleChangeList
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page)
+        searching = bool(request and request.GET.get("q", "").strip())
+        return CappedPaginator(
+            queryset, per_page, orphans, allow_empty_first_page, searching=searching
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """Each word must appear in the headline, the standfirst or a credited author's name.
@@ -164,12 +182,27 @@ class ChangeListMixin(admin.ModelAdmin):
 
     # Columns.
 
+    def action_checkbox(self, obj):
+        # The same markup as Django's, without rendering a form widget's template for
+        # every row: that was a third of the list's time at 100k articles.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="Select this object for an action - {}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            str(obj),
+        )
+
     @admin.display(description="Status", ordering="status")
     def status_badge(self, article):
         key, label = article.status, article.get_status_display()
         if article.is_scheduled:
+            # The date column says when: the badge stays one short word.
             when = timezone.localtime(article.published_at)
-            key, label = "scheduled", f"Scheduled {when:%Y-%m-%d %H:%M}"
+            return format_html(
+                '<span class="status-badge status-scheduled" title="Goes live {}">Scheduled</span>',
+                f"{when:%Y-%m-%d %H:%M}",
+            )
         return format_html('<span class="status-badge status-{}">{}</span>', key, label)
 
     @admin.display(description="Date", ordering="published_at")
@@ -181,7 +214,9 @@ class ChangeListMixin(admin.ModelAdmin):
 
     @admin.display(description="Authors")
     def author_names(self, article):
-        return ", ".join(b.author.name for b in article.ordered_bylines)
+        names = ", ".join(b.author.name for b in article.ordered_bylines)
+        # At most two lines in the list (desk-layout.css); the whole byline on hover.
+        return format_html('<span class="list-authors" title="{}">{}</span>', names, names)
 
     # Bulk actions: each article goes through transition() on its own.
 

@@ -35,6 +35,14 @@ class StatusFilter(admin.SimpleListFilter):
         }.get(self.value(), lambda: queryset)()
 
 
+class SectionFilter(admin.RelatedFieldListFilter):
+    """By section, with the drafts not yet given one as a choice of their own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = "No section yet"
+
+
 class MineFilter(admin.SimpleListFilter):
     title = "whose"
     parameter_name = "mine"

@@ -138,8 +138,15 @@ class Article(models.Model):
         max_length=200, blank=True, help_text='Where the story was filed, e.g. "NEW YORK".'
     )
     body = models.TextField(blank=True, help_text="Sanitised HTML.")
+    # A draft may be saved before its section is chosen. Anything further along (in
+    # review, published or scheduled, taken down) has one: a public address starts with
+    # it (constraint article_has_section_past_draft; workflow.transition() says so first).
     section = models.ForeignKey(
-        "articles.Section", on_delete=models.PROTECT, related_name="articles"
+        "articles.Section",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
     )
     tags = models.ManyToManyField("articles.Tag", blank=True, related_name="articles")
     authors: "models.ManyToManyField[Author, Byline]" = models.ManyToManyField(
@@ -225,6 +232,11 @@ class Article(models.Model):
                 condition=~Q(external_id=""),
                 name="article_unique_source_external_id",
             ),
+            # Only a draft may lack a section (see the field).
+            models.CheckConstraint(
+                condition=Q(section__isnull=False) | Q(status=Status.DRAFT),
+                name="article_has_section_past_draft",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "published_at"]),
@@ -252,6 +264,10 @@ class Article(models.Model):
         self._record_moved_url()
 
     def get_absolute_url(self):
+        if self.section_id is None:
+            # A draft not yet given a section has no public address (the address starts
+            # with the section): its preview is the one page that shows it.
+            return reverse("articles:preview", args=[self.pk]) if self.pk else None
         return reverse("articles:detail", kwargs=self.url_kwargs())
 
     @classmethod
@@ -262,9 +278,13 @@ class Article(models.Model):
         return article
 
     def url_kwargs(self, section_slug=None):
+        if section_slug is None:
+            # Callers ask only for articles past draft, which always have a section.
+            assert self.section is not None, "an article without a section has no address"
+            section_slug = self.section.slug
         date = timezone.localtime(self.published_at or self.created_at or timezone.now())
         return {
-            "section": section_slug or self.section.slug,
+            "section": section_slug,
             "year": date.year,
             "month": f"{date.month:02d}",
             "day": f"{date.day:02d}",
