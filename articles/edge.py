@@ -97,10 +97,12 @@ def touched(keys: Iterable[str] = (), articles: Iterable[int] = (), *, shown: bo
 def committed(keys: set[str], articles: set[int], *, render: bool = True) -> None:
     """After a commit: the stored parts first (``articles.rendering``), so that no page is
     made anew from the parts being replaced; then the page cache and the edge."""
-    from . import caching, rendering
+    from . import caching, rendering, search
 
     if render:
         rendering.refresh_after_write(keys, articles)
+    if "home" in keys:  # a public story was written: "Did you mean" may learn its words
+        search.words_changed()
     # A section's first story published, or its last taken down, changes every page's menu.
     if articles and caching.menu_changed():
         keys = keys | {"menu"}

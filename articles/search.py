@@ -20,15 +20,21 @@ picks the plan for the word's frequency, and no plan can go far wrong: a walk st
 the window's edge, and GIN matches are ANDed with the window's date range so that only
 the window's matches are read from the table.
 
+A search is one query for the ranked ids of every candidate (their number is the count
+of results, ``search``), then one for the passages of the page's twenty (``snippets``:
+ts_headline on those bodies only); the view shows them in the cards it keeps per article.
+
 Accents fold both ways ("Rio Claro" finds "Río Claro" and back): on PostgreSQL the
 ``newsroom`` text search configuration puts ``unaccent`` before the English stemmer
 (migration 0016), for the stored document and the query alike; elsewhere both sides are
 compared in a folded form (``fold``, a function registered with SQLite). Authors and tags
 whose names match are searched too: their stories join the results (``people_and_tags``),
 and the view shows their pages first. A search with no results suggests the nearest words
-of the archive's own vocabulary (``suggestion``).
+of the archive's own vocabulary (``suggestion``), which a task refreshes after
+publications, at most once per ``WORDS_REFRESH_DELAY`` (``words_changed``).
 """
 
+import bisect
 import difflib
 import html
 import itertools
@@ -36,13 +42,16 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.expressions import Func, RawSQL
+from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from django_tasks import task
 from text_unidecode import unidecode
 
 from .caching import site_fragment
@@ -74,9 +83,8 @@ WITH recent AS MATERIALIZED (
     SELECT count(*) >= %s AS yes FROM recent
 )
 SELECT id FROM (
-    -- The newest stories of the authors and tags the query names (search._named_stories).
-    (SELECT unnest(%s::bigint[]) AS id)
-    UNION ALL (SELECT id FROM recent)
+    {named}
+    (SELECT id FROM recent)
     {older}
     UNION ALL (
         -- A word that skipped the wider windows: its older matches straight from the GIN
@@ -95,6 +103,26 @@ OLDER_WINDOW = """
         WHERE {window} AND (SELECT yes FROM frequent)
         ORDER BY published_at DESC, id DESC LIMIT %s
     )"""
+# The newest stories of the authors and tags the query names, which join the results also
+# where the text does not name them. Their ids are read from the byline and tag tables'
+# own indexes, and handed over as an array: the planner cannot guess its length, so it
+# looks each one up by its key and sorts those few. Given as a join or an IN under ORDER BY
+# ... LIMIT, PostgreSQL walks the newest articles testing each, half a second for a tag
+# of a few hundred stories.
+NAMED_STORIES = """
+    (SELECT id FROM ({stories}) AS s (id, published_at)
+     WHERE id = ANY(ARRAY({named_ids}))
+     ORDER BY published_at DESC, id DESC LIMIT %s)
+    UNION ALL"""
+# The candidates, best first. Ranked here, in the query that finds them: each vector is
+# read once more, in the database, and only the ids come out.
+RANKED = """
+SELECT id FROM {table} WHERE id IN ({candidates})
+ORDER BY ts_rank(search_vector, websearch_to_tsquery(%s::regconfig, %s)) DESC,
+    published_at DESC, id DESC
+"""
+# How much of a body its passage is looked for in (see _headline).
+PASSAGE_SOURCE = 10_000
 # Control characters cannot occur in a sanitised body, so they mark matches unambiguously.
 START, STOP = "\x02", "\x03"
 
@@ -110,35 +138,24 @@ def clean_query(text):
     return " ".join((text or "").split())[:MAX_QUERY_LENGTH]
 
 
-def search(queryset, text, found_names=None):
-    """``queryset`` narrowed to matches of ``text``, best first, each with a ``snippet``.
-    On PostgreSQL the candidates are found when it is called (one query).
+def search(queryset, text: str, found_names=None) -> list[int]:
+    """The ids of the articles of ``queryset`` that match ``text``, best first: one query.
 
     ``found_names``: ``people_and_tags(text)``, when the caller has it already.
     """
     text = clean_query(text)
     if not text:
-        return queryset.none()
+        return []
     people, tags = found_names if found_names is not None else people_and_tags(text)
-    by_them = _named_stories(queryset, people, tags)
     if connection.vendor == "postgresql":
-        query = SearchQuery(text, search_type="websearch", config=CONFIG)
         # A common word matches most of the archive. Rank the newest matches only: in news,
-        # recency comes first, and ranking every match would cost seconds at scale. They
-        # are found once, here: as a subquery, the page would find them twice (its count,
-        # then its rows).
-        candidates = newest_matches(queryset, query, by_them)
+        # recency comes first, and ranking every match would cost seconds at scale.
+        query = SearchQuery(text, search_type="websearch", config=CONFIG)
+        candidates = newest_matches(queryset, query, people, tags)
+        sql = RANKED.format(table=queryset.model._meta.db_table, candidates=candidates.sql)
         with connection.cursor() as cursor:
-            cursor.execute(candidates.sql, candidates.params)
-            ids = [row[0] for row in cursor.fetchall()]
-        return (
-            queryset.filter(pk__in=ids)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-published_at", "-pk")
-            # The vector is only ranked in the database; sent out it is kilobytes of text
-            # for each result, parsed and never read.
-            .defer("search_vector")
-        )
+            cursor.execute(sql, [*candidates.params, CONFIG, text])
+            return [row[0] for row in cursor.fetchall()]
     # SQLite and others: every word must appear somewhere; headline matches come first.
     words = fold(text).split()[:8]
     match = Q()
@@ -150,9 +167,10 @@ def search(queryset, text, found_names=None):
             | Q(folded_body__contains=word)
         )
         in_headline &= Q(folded_headline__contains=word)
-    if by_them:
-        match |= Q(pk__in=by_them)
-    return (
+    named = _named_stories(queryset, people, tags)
+    if named:
+        match |= Q(pk__in=named)
+    ids = (
         queryset.alias(
             folded_headline=Folded("headline"),
             folded_dek=Folded("dek"),
@@ -165,17 +183,14 @@ def search(queryset, text, found_names=None):
             )
         )
         .order_by("-rank", "-published_at", "-pk")
+        .values_list("pk", flat=True)
     )
+    return list(ids)
 
 
 def _named_stories(queryset, people, tags):
-    """The ids of the newest ``NAMED`` stories of ``people`` and ``tags``, which join the
-    results also where the text does not name them.
-
-    Their ids are read first, from the byline and tag tables' own indexes (a few thousand
-    at most): given as a join under ORDER BY ... LIMIT, PostgreSQL walks the newest
-    articles testing each, half a second for a tag of a few hundred stories.
-    """
+    """The ids of the newest ``NAMED`` stories of ``people`` and ``tags`` (elsewhere than
+    PostgreSQL, where ``NAMED_STORIES`` finds them in the search's own query)."""
     from .models import Article, Byline
 
     ids = set()
@@ -210,40 +225,77 @@ class Folded(Func):
 
 def people_and_tags(text: str) -> tuple[list[Any], list[Any]]:
     """The authors with public stories whose names hold every word of ``text`` ("zoe"
-    finds "Zoë Østergaard"), and the tags named ``text``, accents and case aside."""
+    finds "Zoë Østergaard"), and the tags named ``text``, accents and case aside.
+
+    Only a query that names some reads them from the database (with whether they have
+    public stories): the names are matched in the folded list kept per site state.
+    """
     from .models import Author, Tag, with_published_articles
 
     words = _words(text)
     if not words:
         return [], []
-    names = site_fragment("search-names", _names, keys=["search-names"])
-    author_ids = [pk for pk, name in names["authors"] if all(word in name for word in words)]
-    tag_ids = [pk for pk, name in names["tags"] if name == " ".join(words)]
-    people = with_published_articles(
-        Author.objects.filter(pk__in=author_ids[:100]), "bylines__author"
-    )
-    tags = with_published_articles(Tag.objects.filter(pk__in=tag_ids), "tags")
-    return list(people.select_related("photo")[:PEOPLE]), list(tags[:TAGS])
+    names = site_fragment("search-name-index", _names, keys=["search-names"])
+    author_ids = _authors_named(names["authors"], words)
+    tag_ids = names["tags"].get(" ".join(words), [])
+    people, tags = [], []
+    if author_ids:
+        people = with_published_articles(
+            Author.objects.filter(pk__in=author_ids[:100]), "bylines__author"
+        )
+        people = list(people.select_related("photo")[:PEOPLE])
+    if tag_ids:
+        tags = list(with_published_articles(Tag.objects.filter(pk__in=tag_ids), "tags")[:TAGS])
+    return people, tags
 
 
 def _words(text: str) -> list[str]:
     return [word for word in fold(clean_query(text)).split() if len(word) > 1][:8]
 
 
-def _names() -> dict[str, list[tuple[int, str]]]:
-    """Every author's and tag's name, folded: a few thousand, matched in Python in a
-    millisecond, and made once per site state (folding them in the database on every
-    search costs tens of milliseconds)."""
+def _names() -> dict[str, Any]:
+    """Every author's and tag's name, folded, made once per site state (folding them in
+    the database on every search costs tens of milliseconds).
+
+    The authors' are one string, a name a line, with where each line starts and whose it
+    is: a word is looked for in a few thousand names by one scan of a string, not a loop.
+    The tags' map each folded name to the tags of that name.
+    """
     from .models import Author, Tag
 
+    authors = [
+        (pk, " ".join(_words(name))) for pk, name in Author.objects.values_list("pk", "name")
+    ]
+    starts, at = [], 0
+    for _pk, name in authors:
+        starts.append(at)
+        at += len(name) + 1
+    tags: dict[str, list[int]] = {}
+    for pk, name in Tag.objects.values_list("pk", "name"):
+        tags.setdefault(" ".join(_words(name)), []).append(pk)
     return {
-        "authors": [
-            (pk, " ".join(_words(name))) for pk, name in Author.objects.values_list("pk", "name")
-        ],
-        "tags": [
-            (pk, " ".join(_words(name))) for pk, name in Tag.objects.values_list("pk", "name")
-        ],
+        "authors": (
+            "".join(f"{name}\n" for _pk, name in authors),
+            starts,
+            [pk for pk, _ in authors],
+        ),
+        "tags": tags,
     }
+
+
+def _authors_named(authors: tuple[str, list[int], list[int]], words: list[str]) -> list[int]:
+    """The ids of the authors whose folded names hold every one of ``words``."""
+    lines, starts, pks = authors
+    longest = max(words, key=len)
+    found = []
+    at = lines.find(longest)
+    while at >= 0:
+        line = bisect.bisect_right(starts, at) - 1
+        end = lines.index("\n", at)
+        if all(word in lines[starts[line] : end] for word in words):
+            found.append(pks[line])
+        at = lines.find(longest, end + 1)
+    return found
 
 
 def suggestion(text: str) -> str:
@@ -278,6 +330,42 @@ def _nearest_pg(word: str) -> str:
     return max(rows, key=lambda row: (round(row[1], 2), row[2]))[0] if rows else ""
 
 
+# A refresh of the "Did you mean" words reads the whole published archive (about a minute
+# of one core at 100,000 stories), so publications ask for one at most this often.
+WORDS_REFRESH_DELAY = timedelta(minutes=15)
+WORDS_REFRESH_PENDING = "search-words-refresh-pending"
+
+
+def words_changed() -> None:
+    """A public story was written: its words should be suggested before long. The first
+    such write schedules a refresh of the vocabulary ``WORDS_REFRESH_DELAY`` later, and
+    those made before that refresh starts wait for it: at most one refresh per delay.
+    Called after the commit (``edge.committed``).
+    """
+    from background.queueing import enqueue_or_keep
+
+    if connection.vendor != "postgresql":
+        return
+    delay = WORDS_REFRESH_DELAY.total_seconds()
+    # The mark outlives the wait a little: a task lost with a worker is asked for again.
+    if cache.add(WORDS_REFRESH_PENDING, True, timeout=delay + 600):
+        later = refresh_words.using(run_after=timezone.now() + WORDS_REFRESH_DELAY)
+        enqueue_or_keep(later, [], {})
+
+
+@task()
+def refresh_words() -> int:
+    """Rebuild the "Did you mean" vocabulary (``articles_search_word``) CONCURRENTLY:
+    searches read the old words meanwhile. The number of words."""
+    # Writes from now on ask for the next refresh: this one may read the archive too early
+    # to see them.
+    cache.delete(WORDS_REFRESH_PENDING)
+    with connection.cursor() as cursor:
+        cursor.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY articles_search_word")
+        cursor.execute("SELECT count(*) FROM articles_search_word")
+        return cursor.fetchone()[0]
+
+
 def _nearest_elsewhere(word: str) -> str:
     """Without pg_trgm: the closest word (difflib) among the headlines and standfirsts of
     the newest stories, and the names of tags and authors."""
@@ -299,19 +387,20 @@ def _nearest_elsewhere(word: str) -> str:
     return found[0] if found else ""
 
 
-def newest_matches(queryset, query, named=()):
+def newest_matches(queryset, query, people=(), tags=()):
     """The ids of the newest ``CANDIDATES`` articles of ``queryset`` matching ``query``,
-    and the ids ``named``, as SQL for an IN (``NEWEST_MATCHES``).
+    and of the newest ``NAMED`` stories of ``people`` and ``tags``, as SQL for an IN
+    (``NEWEST_MATCHES``).
 
-    The named ids are a part of the same UNION, not an OR beside it: PostgreSQL answers
+    The named stories are a part of the same UNION, not an OR beside it: PostgreSQL answers
     ``pk IN (...) OR pk IN (...)`` by testing every row of the table against both.
 
     SQL around the ORM's own for the matches, rather than a UNION of querysets: the recent
     window is read once (a CTE) and decides whether the wider windows are needed, and
-    the ORM would take milliseconds of Python to compile the seven querysets that takes,
-    twice a page (the count, then the results).
+    the ORM would take milliseconds of Python to compile the seven querysets that takes.
     """
-    matches = queryset.filter(search_vector=query).order_by().values_list("pk", "published_at")
+    stories = queryset.order_by().values_list("pk", "published_at")
+    matches = stories.filter(search_vector=query)
     matches_sql, matches_params = matches.query.get_compiler(using=queryset.db).as_sql()
     now = timezone.now()
     edges = [now - timedelta(days=days) for days in (RECENT_DAYS, *OLDER_WINDOWS)]
@@ -320,51 +409,78 @@ def newest_matches(queryset, query, named=()):
         window = "published_at < %s" + (" AND published_at >= %s" if older else "")
         older_sql.append(OLDER_WINDOW.format(matches=matches_sql, window=window))
         older_params += [*matches_params, newer, *([older] if older else []), CANDIDATES]
-    sql = NEWEST_MATCHES.format(matches=matches_sql, older="".join(older_sql))
+    named_sql, named_params = _named_part(stories, people, tags)
+    named = NAMED if named_sql else 0
+    sql = NEWEST_MATCHES.format(matches=matches_sql, named=named_sql, older="".join(older_sql))
     params = [
         *matches_params,
         edges[0],
         CANDIDATES,
         FREQUENT,
-        list(named),
+        *named_params,
         *older_params,
         *matches_params,
         CANDIDATES,
-        CANDIDATES + len(named),
+        CANDIDATES + named,
     ]
     # Only our own SQL and the ORM's is in the text; every value is a parameter.
     return RawSQL(sql, params)  # noqa: S611
 
 
-def add_snippets(articles, text):
-    """Give each of ``articles`` (one page of results) a ``snippet``: safe HTML, the matching
-    passage with matches in <mark>, else the dek.
+def _named_part(stories: Any, people: list[Any], tags: list[Any]) -> tuple[str, list[Any]]:
+    """``NAMED_STORIES`` for ``people`` and ``tags`` among ``stories``, with its parameters;
+    nothing when the query names no one."""
+    from .models import Article, Byline
 
-    On PostgreSQL the passages come from one ts_headline query for the page alone; asking
-    for them in the search query itself would build one for every ranked candidate.
+    parts = []
+    if people:
+        parts.append(Byline.objects.filter(author__in=people).values_list("article_id"))
+    if tags:
+        parts.append(Article.tags.through.objects.filter(tag__in=tags).values_list("article_id"))
+    if not parts:
+        return "", []
+    stories_sql, params = stories.query.get_compiler(using=stories.db).as_sql()
+    compiled = [part.query.get_compiler(using=stories.db).as_sql() for part in parts]
+    named_ids = " UNION ALL ".join(sql for sql, _ in compiled)
+    params = [*params, *(value for _, values in compiled for value in values), NAMED]
+    return NAMED_STORIES.format(stories=stories_sql, named_ids=named_ids), params
+
+
+def _headline(text: str) -> SearchHeadline:
+    """The passage of the body that matches ``text``, matches between ``START`` and ``STOP``.
+
+    From the body's first ``PASSAGE_SOURCE`` characters: ts_headline parses all it is given,
+    so a long feature would cost many times a news story, and a match that only comes
+    later is shown as the story's opening lines.
     """
-    raw = {}
-    if connection.vendor == "postgresql" and articles:
-        query = SearchQuery(clean_query(text), search_type="websearch", config=CONFIG)
-        headline = SearchHeadline(
-            StripTags(F("body")),
-            query,
-            config=CONFIG,
-            start_sel=START,
-            stop_sel=STOP,
-            max_words=35,
-            min_words=15,
-        )
-        raw = dict(
-            type(articles[0])
-            .objects.filter(pk__in=[a.pk for a in articles])
-            .annotate(passage=headline)
-            .values_list("pk", "passage")
-        )
-    for article in articles:
-        article.snippet = _marked(raw.get(article.pk)) or (
-            _substring_snippet(article, text) or article.dek
-        )
+    return SearchHeadline(
+        StripTags(Left(F("body"), PASSAGE_SOURCE)),
+        SearchQuery(text, search_type="websearch", config=CONFIG),
+        config=CONFIG,
+        start_sel=START,
+        stop_sel=STOP,
+        max_words=35,
+        min_words=15,
+    )
+
+
+def snippets(ids: list[int], text: str) -> dict[int, str]:
+    """The snippet of each article of ``ids`` (one page of results): safe HTML, the passage
+    that matches ``text`` with the matches in <mark>, else the standfirst. One query.
+
+    On PostgreSQL the passages come from ts_headline, for this page alone: asking for them
+    in the ranking query would build one for every candidate.
+    """
+    from .models import Article
+
+    if not ids:
+        return {}
+    rows = Article.objects.filter(pk__in=ids)
+    if connection.vendor == "postgresql":
+        found = rows.annotate(passage=_headline(text)).values_list("pk", "passage", "dek")
+        return {pk: _marked(passage) or escape(dek) for pk, passage, dek in found}
+    found = rows.values_list("pk", "body", "dek")
+    return {pk: _substring_snippet(body, text) or escape(dek) for pk, body, dek in found}
 
 
 def _marked(passage):
@@ -375,12 +491,12 @@ def _marked(passage):
     return mark_safe(marked)  # noqa: S308 - escaped above; only our own <mark> is added
 
 
-def _substring_snippet(article, text, width=110):
-    """Where PostgreSQL is not there to do it: the words around the first match in the body."""
+def _substring_snippet(body, text, width=110):
+    """Where PostgreSQL is not there to do it: the words around the first match in ``body``."""
     words = [w for w in fold(clean_query(text)).split() if len(w) > 1]
     if not words:
         return ""
-    body = " ".join(html.unescape(strip_tags(article.body)).split())
+    body = " ".join(html.unescape(strip_tags(body)).split())
     pattern = _FoldedPattern(words)
     found = pattern.search(body)
     if not found:

@@ -1,7 +1,7 @@
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import Subquery, prefetch_related_objects
+from django.db.models import Prefetch, Subquery, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -29,6 +29,7 @@ from .models import (
     Article,
     ArticleRedirect,
     Author,
+    Byline,
     Section,
     Status,
     Tag,
@@ -202,14 +203,84 @@ def search(request):
     context = {"query": query, "page_obj": None, "people": [], "tags": [], "suggestion": ""}
     if query:
         people, tags = article_search.people_and_tags(query)
-        published = Article.objects.published().for_display()
-        results = article_search.search(published, query, (people, tags))
-        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-        article_search.add_snippets(list(page), query)
+        # The ranked ids in one query, the page's passages in another; the cards are kept.
+        ids = article_search.search(Article.objects.published(), query, (people, tags))
+        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+        cards = _result_cards(page.object_list, article_search.snippets(page.object_list, query))
         # Only when nothing is found: the nearest words are looked up in the vocabulary.
-        suggestion = "" if page.paginator.count else article_search.suggestion(query)
-        context |= {"page_obj": page, "people": people, "tags": tags, "suggestion": suggestion}
+        suggestion = "" if ids else article_search.suggestion(query)
+        context |= {
+            "page_obj": page,
+            "cards": cards,
+            "people": people,
+            "tags": tags,
+            "suggestion": suggestion,
+        }
     return render(request, "articles/search.html", context)
+
+
+# Where a search result's card shows the passage that matched (see _result_cards).
+PASSAGE_SLOT = mark_safe("<!--passage-->")
+RESULT_CARD_FIELDS = (
+    "headline",
+    "slug",
+    "dek",
+    "status",
+    "published_at",
+    "created_at",
+    "lead_photo_id",
+    "section__name",
+    "section__slug",
+)
+
+
+def _result_cards(ids, snippets):
+    """Search results: each the compact card with the passage that matched in place of the
+    standfirst. The card is kept per article like every card (``render_cards``: its
+    bylines and section are read and rendered when it changes, not for every search), and
+    the passage, which depends on the words searched, is put in for this search.
+    """
+    by_name = {f"card:search:{pk}": pk for pk in ids}
+
+    def make(missing):
+        # Only what a compact card shows (and its address and keys are made of): a search
+        # page may make twenty at once.
+        articles = (
+            Article.objects.select_related("section")
+            .only(*RESULT_CARD_FIELDS)
+            .in_bulk([by_name[name] for name in missing])
+        )
+        bylines = Byline.objects.select_related("author").only(
+            "article_id", "position", "author__name"
+        )
+        prefetch_related_objects(list(articles.values()), Prefetch("bylines", queryset=bylines))
+        made = {}
+        for name in missing:
+            article = articles.get(by_name[name])
+            if article is not None:  # deleted since it was found
+                article.snippet = PASSAGE_SLOT
+                html = render_to_string(
+                    "includes/article_card.html", {"article": article, "compact": True}
+                )
+                made[name] = (html, _card_keys(article))
+        return made
+
+    cards = site_fragments(list(by_name), make, keys=lambda name, card: card[1])
+    for _html, keys in cards.values():
+        add_keys(*keys)
+    return [
+        _with_passage(cards[name][0], snippets.get(pk))
+        for name, pk in by_name.items()
+        if name in cards
+    ]
+
+
+def _with_passage(card, snippet):
+    # Our own card, and a snippet escaped when it was made (``search.snippets``); with
+    # none (no passage, no standfirst), no empty paragraph.
+    if not snippet:
+        return mark_safe(card.replace(f'<p class="card__dek">{PASSAGE_SLOT}</p>', ""))  # noqa: S308
+    return mark_safe(card.replace(PASSAGE_SLOT, snippet))  # noqa: S308
 
 
 def article_parts(article, *, preview=False):

@@ -10,9 +10,12 @@ misspelt terms (which look up a suggestion). Author surnames and tag names among
 also bring those authors' and tags' newest stories, as the site does:
 
 - view: GET /search/?q=... through the whole stack in-process, production settings,
-  each request missing the page cache (a query parameter the view does not read);
+  each request missing the page cache (a query parameter the view does not read). The
+  result cards are kept per article (``views._result_cards``), so repeats find them;
+  ``--cold-cards`` drops the first page's before each request, as for a search whose
+  results nobody was shown in the last minute;
 - function: articles.search.search() on the published articles, paginated as the view
-  paginates it (the count and the first page of 20 with snippets).
+  paginates it (the count and the first page of 20 with snippets, no cards).
 
 Each query runs once unmeasured, then ``--repeat`` times. A statement that runs past
 ``--timeout`` seconds is cancelled and counted at the timeout. Writes
@@ -64,8 +67,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[1])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument(
+        "--cold-cards",
+        action="store_true",
+        help="drop the first page's kept result cards before each view request",
+    )
     args = parser.parse_args(argv)
     setup_production_django()
+    from django.core.cache import cache
     from django.core.paginator import Paginator
     from django.db import connection
     from django.test import Client
@@ -89,10 +98,15 @@ def main(argv=None):
         assert response.status_code == 200, response.status_code
 
     def by_function(term):
-        results = search.search(Article.objects.published().for_display(), term)
-        page = Paginator(results, PAGE_SIZE).get_page(1)
-        search.add_snippets(list(page), term)
+        ids = search.search(Article.objects.published(), term)
+        page = Paginator(ids, PAGE_SIZE).get_page(1)
+        search.snippets(page.object_list, term)
         return page.paginator.count
+
+    def forget_cards(term):
+        # The cards of the first page, as if no search had shown them for a minute.
+        ids = search.search(Article.objects.published(), term)[:PAGE_SIZE]
+        cache.delete_many([f"fragment:card:search:{pk}" for pk in ids])
 
     rows, report = [], {}
     for kind, terms in QUERIES.items():
@@ -100,6 +114,8 @@ def main(argv=None):
         timeouts, matches = 0, {}
         for term in terms:
             for n in range(args.repeat + 1):
+                if args.cold_cards:
+                    forget_cards(term)
                 set_timeout()
                 view_ms, view_out = timed(lambda t=term, n=n: by_view(t, n), args.timeout)
                 set_timeout()
@@ -142,6 +158,7 @@ def main(argv=None):
                 "articles": Article.objects.count(),
                 "repeat": args.repeat,
                 "timeout_s": args.timeout,
+                "cold_cards": args.cold_cards,
                 "results": report,
             },
             indent=2,

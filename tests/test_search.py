@@ -1,3 +1,4 @@
+import html
 import re
 from datetime import timedelta
 from io import StringIO
@@ -6,6 +7,7 @@ import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import make_article
@@ -17,7 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 def headlines(response):
-    return [article.headline for article in response.context["page_obj"]]
+    """The headlines of the result cards, in the order shown."""
+    found = re.findall(
+        r'class="card__headline"><a href="[^"]*">(.*?)</a>', response.content.decode()
+    )
+    return [html.unescape(headline) for headline in found]
 
 
 def test_search_finds_words_in_headline_dek_and_body(client):
@@ -157,8 +163,7 @@ def test_the_newest_matches_are_ranked_whichever_windows_they_are_in(monkeypatch
     ]
     make_article(headline="Other news", published_at=_days_ago(1))
     results = article_search.search(Article.objects.published(), "lighthouse")
-    assert sorted(a.pk for a in results) == sorted(matching[-6:])
-    assert results.count() == 6
+    assert sorted(results) == sorted(matching[-6:])
 
 
 @pytest.mark.postgres
@@ -169,29 +174,64 @@ def test_a_word_found_in_the_newest_window_leaves_the_older_ones_unread(monkeypa
     monkeypatch.setattr(article_search, "CANDIDATES", 2)
     for days in (1, 2, 3, 400, 2000):
         make_article(headline="Council vote", published_at=_days_ago(days))
-    results = article_search.search(Article.objects.published(), "council")
+    found = article_search.search(Article.objects.published(), "council")
     plan = candidates_plan(Article.objects.published(), "council", analyze=True)
     # Every part of the UNION ALL after the recent window (the wider windows, then the
     # rest of the archive) is never started: its LIMIT was met first.
     skipped = re.findall(r'Subquery Scan on "\*SELECT\* \d+".*\(never executed\)', plan)
     assert len(skipped) == len(article_search.OLDER_WINDOWS) + 2
-    assert len(results) == 2
+    assert len(found) == 2
 
 
 @pytest.mark.postgres
-def test_results_do_not_carry_the_stored_vector():
-    """The vector is kilobytes of text per result: ranked in the database, never sent out."""
-    from articles.models import Article
-    from articles.search import search
+def test_results_do_not_carry_the_stored_vector_or_the_body(client):
+    """The vector is kilobytes of text per result, and so is the body: the one is ranked
+    and the other cut into a passage in the database, and neither is sent out."""
+    make_article(headline="Harbour reopens", body="<p>Ships left the harbour.</p>")
+    with CaptureQueriesContext(connection) as queries:
+        assert headlines(client.get("/search/?q=harbour")) == ["Harbour reopens"]
+    selected = [query["sql"].split(" FROM ")[0] for query in queries.captured_queries]
+    assert not [columns for columns in selected if "search_vector" in columns]
+    assert not [
+        columns
+        for columns in selected
+        if '"body"' in columns.replace("(", " (") and "ts_headline" not in columns
+    ]
 
-    make_article(headline="Harbour reopens")
-    sql, params = search(Article.objects.published(), "harbour").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        columns = [column.name for column in cursor.description]
-        rows = cursor.fetchall()
-    assert len(rows) == 1 and "headline" in columns
-    assert "search_vector" not in columns
+
+def test_a_search_reads_the_ids_and_the_passages_and_keeps_the_cards(
+    client, django_assert_max_num_queries
+):
+    for n in range(3):
+        make_article(headline=f"Harbour story {n}", body="<p>The harbour is busy.</p>")
+    client.get("/search/?q=harbour&first=1")
+    # Another address, so the page is made again: the ranked ids, the page's passages, and
+    # the cards from the cache (names, menu and site state are kept too).
+    with django_assert_max_num_queries(2):
+        assert len(headlines(client.get("/search/?q=harbour&again=1"))) == 3
+
+
+def test_a_kept_result_card_follows_edits_and_take_downs(client):
+    from articles import workflow
+    from tests.factories import make_user
+
+    story = make_article(headline="Harbour reopens", body="<p>The harbour is busy.</p>")
+    other = make_article(headline="Harbour closes", body="<p>The harbour is quiet.</p>")
+    assert sorted(headlines(client.get("/search/?q=harbour&n=1"))) == [
+        "Harbour closes",
+        "Harbour reopens",
+    ]
+    story.headline = "Harbour reopens at dawn"
+    story.save()
+    workflow.transition(other, "unpublish", by=make_user(role="Editor"), comment="Legal")
+    assert headlines(client.get("/search/?q=harbour&n=2")) == ["Harbour reopens at dawn"]
+
+
+def test_a_result_with_no_passage_and_no_standfirst_shows_no_empty_paragraph(client):
+    make_article(headline="Harbour reopens", dek="", body="")
+    response = client.get("/search/?q=harbour")
+    assert headlines(response) == ["Harbour reopens"]
+    assert 'class="card__dek"' not in response.content.decode()
 
 
 # Readers type names and places with or without their accents, and names of people and
