@@ -1,16 +1,19 @@
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import CharField, Model, PositiveSmallIntegerField, Q, URLField
-from django.http import HttpRequest, JsonResponse
+from django.forms.widgets import Script
+from django.http import HttpRequest, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, strip_tags
 
 from photos.credits import parse_credit_line
 
@@ -83,6 +86,8 @@ class PhotoForm(forms.ModelForm):
             .first()
         )
         if duplicate:
+            # Kept for the upload dialog, which offers the library's copy instead.
+            self.duplicate = duplicate
             raise ValidationError(
                 format_html(
                     'This file is already in the library as <a href="{}">{}</a>; use that photo.',
@@ -104,6 +109,53 @@ class PhotoForm(forms.ModelForm):
             if value and not cleaned.get(field):
                 cleaned[field] = value
         return cleaned
+
+
+class PhotoUploadForm(PhotoForm):
+    """A new photo from where a writer writes (the body editor, the lead photo field).
+
+    The library form's checks, duplicates and metadata, plus what a photo shown beside
+    a story needs before anyone sees it: who made it and a description for readers who
+    cannot see it. What the file itself says counts, as it does in the library.
+    """
+
+    REQUIRED = {
+        "credit_line": "Say who made the photo (the credit readers see).",
+        "alt_text": "Describe the photo for readers who cannot see it (alt text).",
+    }
+    image = forms.FileField(
+        widget=AdminFileWidget,
+        error_messages={"required": "Choose an image file to upload."},
+    )
+
+    class Meta(PhotoForm.Meta):
+        fields = ["image", "title", "alt_text", "caption", "credit_line"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, message in self.REQUIRED.items():
+            if not (cleaned.get(field) or "").strip():
+                self.add_error(field, message)
+        return cleaned
+
+
+class PhotoAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete for photo fields, each result with its thumbnail.
+
+    Django's own view (its checks of the asking field, the permission and the search)
+    with a richer result, so a photo field's chooser can show pictures, not labels only.
+    """
+
+    # django-stubs does not list these two hooks of Django's view.
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)  # type: ignore[misc]
+        if not isinstance(model_admin, PhotoAdmin):
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
+
+    def serialize_result(self, obj, to_field_name):
+        found = super().serialize_result(obj, to_field_name)  # type: ignore[misc]
+        return {**cast("PhotoAdmin", self.model_admin).photo_json(obj), **found}
 
 
 class CreditInline(admin.TabularInline):
@@ -192,6 +244,7 @@ class PhotoAdmin(admin.ModelAdmin):
     inlines = [CreditInline]
     readonly_fields = [
         "thumbnail",
+        "focal_point",
         "renditions",
         "used_in",
         "original_filename",
@@ -213,9 +266,9 @@ class PhotoAdmin(admin.ModelAdmin):
         (
             "Focal point",
             {
-                "classes": ["collapse"],
-                "description": "A box in original pixels that crops keep in frame.",
-                "fields": FOCAL_FIELDS,
+                "description": "What crops keep in frame: click the picture on what matters, "
+                "or type the box in original pixels.",
+                "fields": ["focal_point", *FOCAL_FIELDS],
             },
         ),
         (
@@ -229,6 +282,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["photos/photo-library.css"]}
+        js = [Script("photos/focal-point.js", type="module")]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
@@ -290,10 +344,62 @@ class PhotoAdmin(admin.ModelAdmin):
         return found, duplicates
 
     def get_urls(self):
-        picker = path(
-            "picker/", self.admin_site.admin_view(self.picker_view), name="photos_photo_picker"
-        )
-        return [picker, *super().get_urls()]
+        wrap = self.admin_site.admin_view
+        return [
+            path("picker/", wrap(self.picker_view), name="photos_photo_picker"),
+            path("upload/", wrap(self.upload_view), name="photos_photo_upload"),
+            path(
+                "autocomplete/",
+                wrap(PhotoAutocompleteJsonView.as_view(admin_site=self.admin_site)),
+                name="photos_photo_autocomplete",
+            ),
+            *super().get_urls(),
+        ]
+
+    def photo_json(self, photo: Photo) -> dict[str, Any]:
+        """A photo as the pickers and the upload dialog show it."""
+        return {
+            "id": photo.pk,
+            "label": str(photo),
+            "caption": photo.caption,
+            "credit": photo.credit_line,
+            "alt": photo.alt_text,
+            "thumbnail": self.thumbnail_url(photo),
+        }
+
+    def upload_view(self, request):
+        """A new library photo from the writer's page: the library's checks, JSON answers.
+
+        Posted by the upload dialog (photos/static/photos/photo-upload.js) with the file,
+        caption, credit and alt text; it answers the new photo, or the errors to show in
+        the dialog (and the library's copy when the file is already there).
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            return JsonResponse(
+                {"errors": {"__all__": ["You may not add photos to the library."]}}, status=403
+            )
+        form = PhotoUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = {
+                field: [strip_tags(e["message"]) for e in found]
+                for field, found in form.errors.get_json_data().items()
+            }
+            duplicate = getattr(form, "duplicate", None)
+            return JsonResponse(
+                {
+                    "errors": errors,
+                    "duplicate": self.photo_json(duplicate) if duplicate else None,
+                },
+                status=400,
+            )
+        with transaction.atomic():
+            photo = form.save(commit=False)
+            self.save_model(request, photo, form, change=False)
+            self.save_related(request, form, formsets=[], change=False)
+            self.log_addition(request, photo, [{"added": {}}])
+        return JsonResponse(self.photo_json(photo), status=201)
 
     def picker_view(self, request):
         """Library photos as JSON for the body editor's photo block: by search, or one by id."""
@@ -304,17 +410,14 @@ class PhotoAdmin(admin.ModelAdmin):
             photos = photos.filter(pk=request.GET["id"])
         else:
             photos, _ = self.get_search_results(request, photos, request.GET.get("q", ""))
-        results = [
-            {
-                "id": photo.pk,
-                "label": str(photo),
-                "caption": photo.caption,
-                "credit": photo.credit_line,
-                "thumbnail": self.thumbnail_url(photo),
-            }
-            for photo in photos.distinct()[:PICKER_SIZE]
-        ]
+        results = [self.photo_json(photo) for photo in photos.distinct()[:PICKER_SIZE]]
         return JsonResponse({"results": results})
+
+    def preview_url(self, photo):
+        """The preview made with the upload: big enough to click on what matters."""
+        made = {r.spec: r for r in photo.renditions.all()}
+        preview = made.get(renditions.preview_spec(photo))
+        return preview.file.url if preview else self.thumbnail_url(photo)
 
     def thumbnail_url(self, photo):
         made = {r.spec: r for r in photo.renditions.all()}
@@ -343,6 +446,21 @@ class PhotoAdmin(admin.ModelAdmin):
         return format_html(
             '<img src="{}" alt="" class="photo-thumbnail">',
             self.thumbnail_url(photo),
+        )
+
+    @admin.display(description="Click on what matters")
+    def focal_point(self, photo):
+        """The picture to click for the focal box (photos/focal-point.js); the original's
+        size goes with it, to turn a click into original pixels."""
+        if not photo.image or not photo.width or not photo.height:
+            return "Upload the file first."
+        return format_html(
+            '<span class="focal-point-picker" data-width="{}" data-height="{}">'
+            '<img src="{}" alt="The photo: click to set its focal point" '
+            'class="focal-point-picker__image"></span>',
+            photo.width,
+            photo.height,
+            self.preview_url(photo),
         )
 
     @admin.display(description="Articles")

@@ -3,7 +3,10 @@
 // Stored as <figure data-photo="ID"> with an optional <figcaption> for this use only;
 // the picture, the library caption and the credit are added when the page is shown.
 // In the editor it is one block (an atom): a preview with the caption below it.
-import { Node } from "django-prose-editor/editor"
+// A new photo can be uploaded from the dialog, or dropped or pasted into the editor: both
+// open the upload dialog (photo-upload.js), and the photo is placed once it is in the library.
+import { Node, Plugin } from "django-prose-editor/editor"
+import { filesOf, isPictureOnly, uploadPhoto } from "./photo-upload.js"
 
 const previews = new Map()
 
@@ -30,11 +33,13 @@ function element(tag, attrs = {}, children = []) {
   return el
 }
 
-// A small dialog: search the library, pick a photo, optionally write a caption for here.
-function choosePhoto(pickerUrl, current = {}) {
+// A small dialog: search the library (or upload a new photo), pick a photo, optionally
+// write a caption for here.
+function choosePhoto(pickerUrl, uploadUrl, current = {}) {
   return new Promise((resolve) => {
     let chosen = current.photo || null
-    const search = element("input", { type: "search", name: "q", placeholder: "Search caption, credit, creator, organisation", "aria-label": "Search the photo library" })
+    const search = element("input", { type: "search", name: "q", placeholder: "Search caption, credit, title or id", "aria-label": "Search the photo library" })
+    const upload = element("button", { type: "button", class: "button photo-embed-picker__upload", text: "Upload a new photo…" })
     const grid = element("div", { class: "photo-embed-picker__grid", role: "listbox", "aria-label": "Library photos" })
     const caption = element("input", { type: "text", name: "caption", "aria-label": "Caption for this use" })
     caption.value = current.caption || ""
@@ -42,7 +47,8 @@ function choosePhoto(pickerUrl, current = {}) {
     const cancel = element("button", { type: "button", text: "Cancel" })
     const form = element("form", { method: "dialog" }, [
       element("h2", { text: "Photo from the library" }),
-      search,
+      element("div", { class: "photo-embed-picker__find" }, [search, upload]),
+      element("p", { class: "help", text: "Or drop or paste an image file here to upload it." }),
       grid,
       element("label", { text: "Caption for this use (leave empty to use the library caption)" }, [caption]),
       element("div", { class: "photo-embed-picker__actions" }, [insert, cancel]),
@@ -75,6 +81,32 @@ function choosePhoto(pickerUrl, current = {}) {
       timer = setTimeout(() => fetchJSON(`${pickerUrl}?q=${encodeURIComponent(search.value)}`).then((d) => show(d.results)), 250)
     })
     cancel.addEventListener("click", () => dialog.close(""))
+    // A new photo is chosen as soon as it is in the library.
+    const uploadAndChoose = (files = []) => {
+      uploadPhoto({ uploadUrl, file: files[0] || null, others: Math.max(files.length - 1, 0) }).then((photo) => {
+        if (!photo) return
+        previews.set(String(photo.id), Promise.resolve(photo))
+        chosen = String(photo.id)
+        dialog.close("insert")
+      })
+    }
+    upload.addEventListener("click", () => uploadAndChoose())
+    dialog.addEventListener("dragover", (event) => {
+      if (event.dataTransfer?.types.includes("Files")) event.preventDefault()
+    })
+    dialog.addEventListener("drop", (event) => {
+      const files = filesOf(event.dataTransfer)
+      if (files.length) {
+        event.preventDefault()
+        uploadAndChoose(files)
+      }
+    })
+    dialog.addEventListener("paste", (event) => {
+      if (isPictureOnly(event.clipboardData)) {
+        event.preventDefault()
+        uploadAndChoose(filesOf(event.clipboardData))
+      }
+    })
     form.addEventListener("submit", (event) => {
       event.preventDefault()
       dialog.close(chosen ? "insert" : "")
@@ -98,7 +130,7 @@ export const PhotoEmbed = Node.create({
   selectable: true,
 
   addOptions() {
-    return { pickerUrl: "" }
+    return { pickerUrl: "", uploadUrl: "" }
   },
 
   addAttributes() {
@@ -143,7 +175,7 @@ export const PhotoEmbed = Node.create({
       }
       paint(node)
       dom.addEventListener("dblclick", () => {
-        choosePhoto(this.options.pickerUrl, node.attrs).then((attrs) => {
+        choosePhoto(this.options.pickerUrl, this.options.uploadUrl, node.attrs).then((attrs) => {
           if (attrs) editor.chain().setNodeSelection(getPos()).updateAttributes(this.name, attrs).run()
         })
       })
@@ -160,6 +192,41 @@ export const PhotoEmbed = Node.create({
     }
   },
 
+  // A file dropped or pasted into the body goes to the upload dialog, never silently
+  // nowhere: the photo is placed where it was dropped (or at the cursor) once uploaded.
+  addProseMirrorPlugins() {
+    const { editor, name, options } = this
+    const place = (files, at) => {
+      uploadPhoto({ uploadUrl: options.uploadUrl, file: files[0], others: files.length - 1 }).then((photo) => {
+        if (!photo) return
+        previews.set(String(photo.id), Promise.resolve(photo))
+        const content = { type: name, attrs: { photo: String(photo.id), caption: "" } }
+        const chain = editor.chain().focus()
+        ;(at == null ? chain.insertContent(content) : chain.insertContentAt(at, content)).run()
+      })
+    }
+    return [
+      new Plugin({
+        props: {
+          handleDrop(view, event, _slice, moved) {
+            const files = filesOf(event.dataTransfer)
+            if (moved || !files.length) return false
+            event.preventDefault()
+            const at = view.posAtCoords({ left: event.clientX, top: event.clientY })
+            place(files, at ? at.pos : null)
+            return true
+          },
+          handlePaste(_view, event) {
+            if (!isPictureOnly(event.clipboardData)) return false
+            event.preventDefault()
+            place(filesOf(event.clipboardData), null)
+            return true
+          },
+        },
+      }),
+    ]
+  },
+
   addCommands() {
     return {
       insertPhotoEmbed: (attrs) => ({ commands }) => commands.insertContent({ type: this.name, attrs }),
@@ -171,7 +238,7 @@ export const PhotoEmbed = Node.create({
       name: "photoEmbed",
       groups: "nodes",
       command: (editor) => {
-        choosePhoto(this.options.pickerUrl).then((attrs) => {
+        choosePhoto(this.options.pickerUrl, this.options.uploadUrl).then((attrs) => {
           if (attrs) editor.chain().focus().insertPhotoEmbed(attrs).run()
         })
       },
