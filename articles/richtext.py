@@ -60,6 +60,14 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# A body's <h1> (Word's and Google Docs' "Heading 1", pasted or imported as it comes) would
+# be a second page title, and a tag outside the allow-list is stripped to loose text: it is
+# kept as a subhead instead. In nh3's output "<" in text is escaped, so this sees only tags.
+H1_TAG_RE = re.compile(r"<(/?)h1(?=[\s/>])")
+# Google Docs wraps all it copies in <b style="font-weight:normal" id="docs-internal-guid-…">,
+# bold in name only: kept, it would make the whole body bold. Its end tag, left unmatched,
+# is ignored by the parser.
+DOCS_WRAPPER_RE = re.compile(r"<b\b[^>]*\bid=[\"']?docs-internal-guid-[^>]*>", re.IGNORECASE)
 
 # nh3 writes attributes back normalised (double quotes), so this sees only its own output.
 EMBED_RE = re.compile(
@@ -132,14 +140,15 @@ def sanitize(html):
 
 
 def _clean(html):
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
+    cleaned = nh3.clean(
+        DOCS_WRAPPER_RE.sub("", html),
+        tags=ALLOWED_TAGS | {"h1"},
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    return H1_TAG_RE.sub(r"<\1h2", cleaned)
 
 
 def embedded_photo_ids(html):
