@@ -102,7 +102,7 @@ def committed(keys: set[str], articles: set[int], *, render: bool = True) -> Non
     if render:
         rendering.refresh_after_write(keys, articles)
     if "home" in keys:  # a public story was written: "Did you mean" may learn its words
-        search.words_changed()
+        search.words_changed(articles)
     # A section's first story published, or its last taken down, changes every page's menu.
     if articles and caching.menu_changed():
         keys = keys | {"menu"}

@@ -39,6 +39,7 @@ import difflib
 import html
 import itertools
 import re
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -131,7 +132,8 @@ class StripTags(Func):
     """The body as text, for snippets: tags become spaces."""
 
     function = "regexp_replace"
-    template = "%(function)s(%(expressions)s, '<[^>]+>', ' ', 'g')"
+    # A tag cut off at the end (the passage is taken from a prefix) goes too.
+    template = "%(function)s(%(expressions)s, '<[^>]*(>|$)', ' ', 'g')"
 
 
 def clean_query(text):
@@ -336,21 +338,33 @@ WORDS_REFRESH_DELAY = timedelta(minutes=15)
 WORDS_REFRESH_PENDING = "search-words-refresh-pending"
 
 
-def words_changed() -> None:
+def words_changed(articles: Iterable[int] = ()) -> None:
     """A public story was written: its words should be suggested before long. The first
     such write schedules a refresh of the vocabulary ``WORDS_REFRESH_DELAY`` later, and
     those made before that refresh starts wait for it: at most one refresh per delay.
-    Called after the commit (``edge.committed``).
+    Of ``articles`` (those written), a scheduled one gets a refresh at its time too: it
+    goes public then with no write to say so. Called after the commit (``edge.committed``).
     """
     from background.queueing import enqueue_or_keep
 
+    from .models import Article, Status
+
     if connection.vendor != "postgresql":
         return
+    now = timezone.now()
     delay = WORDS_REFRESH_DELAY.total_seconds()
     # The mark outlives the wait a little: a task lost with a worker is asked for again.
     if cache.add(WORDS_REFRESH_PENDING, True, timeout=delay + 600):
-        later = refresh_words.using(run_after=timezone.now() + WORDS_REFRESH_DELAY)
-        enqueue_or_keep(later, [], {})
+        enqueue_or_keep(refresh_words.using(run_after=now + WORDS_REFRESH_DELAY), [], {})
+    if articles:
+        # Scheduled: published, dated later than the refresh asked for above.
+        scheduled = Article.objects.filter(
+            pk__in=list(articles),
+            status=Status.PUBLISHED,
+            published_at__gt=now + WORDS_REFRESH_DELAY,
+        )
+        for moment in sorted(set(scheduled.values_list("published_at", flat=True))):
+            enqueue_or_keep(refresh_words.using(run_after=moment), [], {})
 
 
 @task()
@@ -434,9 +448,11 @@ def _named_part(stories: Any, people: list[Any], tags: list[Any]) -> tuple[str, 
 
     parts = []
     if people:
-        parts.append(Byline.objects.filter(author__in=people).values_list("article_id"))
+        bylines = Byline.objects.filter(author__in=people)
+        parts.append(bylines.order_by().values_list("article_id"))
     if tags:
-        parts.append(Article.tags.through.objects.filter(tag__in=tags).values_list("article_id"))
+        tagged = Article.tags.through.objects.filter(tag__in=tags)
+        parts.append(tagged.order_by().values_list("article_id"))
     if not parts:
         return "", []
     stories_sql, params = stories.query.get_compiler(using=stories.db).as_sql()

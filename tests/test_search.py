@@ -227,6 +227,22 @@ def test_a_kept_result_card_follows_edits_and_take_downs(client):
     assert headlines(client.get("/search/?q=harbour&n=2")) == ["Harbour reopens at dawn"]
 
 
+def test_a_kept_result_card_follows_its_author_and_section(client):
+    # The card shows the byline and the section: a rename of either reaches it.
+    from tests.factories import make_author
+
+    author = make_author(name="Ana Lima", slug="ana-lima")
+    story = make_article(headline="Harbour reopens", authors=[author])
+    html = client.get("/search/?q=harbour&n=1").content.decode()
+    assert "Ana Lima" in html and story.section.name in html
+    author.name = "Ana Lima Costa"
+    author.save()
+    story.section.name = "Waterfront"
+    story.section.save()
+    html = client.get("/search/?q=harbour&n=2").content.decode()
+    assert "Ana Lima Costa" in html and "Waterfront" in html
+
+
 def test_a_result_with_no_passage_and_no_standfirst_shows_no_empty_paragraph(client):
     make_article(headline="Harbour reopens", dek="", body="")
     response = client.get("/search/?q=harbour")
@@ -277,6 +293,36 @@ def test_a_tags_name_finds_its_stories(client):
     response = client.get("/search/?q=energia solar")
     assert headlines(response) == ["Panels on every roof"]
     assert 'href="/tag/energia-solar/"' in response.content.decode()
+
+
+def test_a_word_naming_an_author_and_a_tag_finds_the_stories_of_both(client):
+    # A columnist whose name is also a tag: both sets of stories join the results.
+    from tests.factories import make_author, make_tag
+
+    watcher = make_author(name="Harbour Watcher", slug="harbour-watcher")
+    tag = make_tag(name="Harbour", slug="harbour")
+    make_article(headline="Notes from the quay", authors=[watcher])
+    make_article(headline="Ferries run late", tags=[tag])
+    make_article(headline="Unrelated")
+    response = client.get("/search/?q=harbour")
+    assert response.status_code == 200
+    assert sorted(headlines(response)) == ["Ferries run late", "Notes from the quay"]
+    html = response.content.decode()
+    assert 'href="/author/harbour-watcher/"' in html and 'href="/tag/harbour/"' in html
+
+
+def test_a_passage_cut_inside_a_tag_shows_no_markup(client, monkeypatch):
+    from articles import search
+
+    # The passage is taken from the body's first characters; cut inside a link's tag.
+    body = '<p>The ferry timetable changes.</p><p><a href="https://example.com/a-long-address">' + (
+        "More about the ferry.</a></p>"
+    )
+    monkeypatch.setattr(search, "PASSAGE_SOURCE", body.index("example"))
+    make_article(headline="Timetable", dek="", body=body)
+    html = client.get("/search/?q=ferry").content.decode()
+    assert "&lt;a" not in html and '<a href="https://example.com' not in html
+    assert "<mark>ferry</mark>" in html
 
 
 def test_an_author_without_public_stories_is_not_offered(client):

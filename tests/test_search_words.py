@@ -69,3 +69,10 @@ def test_a_scheduled_storys_words_are_not_suggested_before_its_time():
     )
     call_command("refresh_search_words", stdout=StringIO())
     assert search.suggestion("fjrod") == ""
+
+
+def test_scheduling_a_story_asks_for_a_refresh_at_its_time():
+    # It goes public at its time with no write to ask then: the refresh is asked for now.
+    going_live = timezone.now() + timedelta(days=1)
+    make_article(headline="Fjord sensors record a warm winter", published_at=going_live)
+    assert sorted(_refreshes().values_list("run_after", flat=True))[-1] == going_live
