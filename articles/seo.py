@@ -108,8 +108,6 @@ def news_article(article, canonical, summary, made):
         "@type": "NewsArticle",
         "headline": Truncator(article.headline).chars(110),
         "description": summary,
-        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
-        "url": canonical,
         "datePublished": article.published_at.isoformat(),
         "dateModified": max(modified, article.published_at).isoformat(),
         "author": [
@@ -120,6 +118,9 @@ def news_article(article, canonical, summary, made):
         "inLanguage": settings.NEWSROOM["LANGUAGE"],
         "isAccessibleForFree": True,
     }
+    if canonical:  # a draft without a section has no address yet (article_metadata)
+        data["mainEntityOfPage"] = {"@type": "WebPage", "@id": canonical}
+        data["url"] = canonical
     if article.section_id is not None:  # a draft's preview may have none yet
         data["articleSection"] = article.section.name
     if any(crops):
@@ -132,7 +133,11 @@ def news_article(article, canonical, summary, made):
 
 def article_metadata(article):
     """Everything the <head> of an article page needs, as template context."""
-    canonical = article.canonical_url or absolute(article.get_absolute_url())
+    canonical = article.canonical_url
+    if not canonical and article.section_id is not None:
+        canonical = absolute(article.get_absolute_url())
+    # Else a draft without a section, seen in a preview: it has no public address yet, and
+    # its preview's is no one's to share or index.
     summary = description(article)
     made = made_renditions(article.lead_photo, [renditions.SOCIAL[0], *JSON_LD_IMAGE_SPECS])
     social = made.get(renditions.SOCIAL[0])

@@ -175,7 +175,12 @@ def test_a_share_link_to_a_sectionless_draft_shows_it(client, editor):
     link = ShareLink.objects.create(article=draft, created_by=editor)
     response = client.get(link.get_absolute_url())
     assert response.status_code == 200
-    assert "Harbour plan for the lawyers" in response.content.decode()
+    html = response.content.decode()
+    assert "Harbour plan for the lawyers" in html
+    # No address to give yet: the staff preview's is not handed to the link's reader.
+    preview = reverse("articles:preview", args=[draft.pk])
+    assert preview not in html
+    assert 'rel="canonical"' not in html and "og:url" not in html
 
 
 def test_a_sectionless_draft_has_no_public_address():
