@@ -129,7 +129,9 @@ class PhotoUploadForm(PhotoForm):
     )
 
     class Meta(PhotoForm.Meta):
-        fields = ["image", "title", "alt_text", "caption", "credit_line"]
+        # The copyright notice is not asked for: it is read from the file (PhotoForm.clean)
+        # and would be lost with the stripped metadata if not saved here.
+        fields = ["image", "title", "alt_text", "caption", "credit_line", "copyright_notice"]
 
     def clean(self):
         cleaned = super().clean()

@@ -63,13 +63,17 @@ def test_a_writer_uploads_a_photo_with_caption_credit_and_alt_text(writer_client
 def test_a_credit_in_the_file_counts_as_the_library_reads_it(writer_client):
     picture, exif = Image.new("RGB", (300, 200), (90, 90, 90)), Image.Exif()
     exif[0x013B] = "Marta Gil"  # EXIF Artist
+    exif[0x8298] = "(c) Harbour Pictures 2026"  # EXIF Copyright
     buffer = BytesIO()
     picture.save(buffer, "JPEG", exif=exif)
 
     response = post(writer_client, buffer.getvalue(), credit_line="")
 
     assert response.status_code == 201, response.json()
-    assert Photo.objects.get(pk=response.json()["id"]).credit_line == "Marta Gil"
+    photo = Photo.objects.get(pk=response.json()["id"])
+    assert photo.credit_line == "Marta Gil"
+    # The stored file is stripped of its metadata: the notice is kept on the photo or lost.
+    assert photo.copyright_notice == "(c) Harbour Pictures 2026"
 
 
 @pytest.mark.parametrize(
