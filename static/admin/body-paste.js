@@ -1,4 +1,5 @@
-// Pasting from Word and Google Docs into the article body.
+// Pasting into the article body: from Word and Google Docs, and any other HTML (Gmail,
+// Outlook on the web, Notes, web pages).
 //
 // The editor's schema silently drops or flattens whatever it does not know: Word's list
 // paragraphs (<p> with an mso-list style and a typed "1." or "·", not <li>), <h1> and
@@ -7,7 +8,9 @@
 // h2/h3 subheads, real lists, <strong>/<em>, http(s)/mailto links, tables when the
 // editor has them (else their text, a line per row). Images cannot be kept (the body
 // holds only library photos), so the writer is told how many were left out, in a
-// notice above the editor, instead of losing them without a word.
+// notice above the editor, instead of losing them without a word. Whatever the source,
+// paragraphs and lines stay apart: a <div> per line (mail, Notes) is a paragraph, a
+// <br> in one is a line break, and the words either side of a block's edge never join.
 //
 // The server's sanitiser (articles/richtext.py) stays the authority on what is stored;
 // this only decides what the writer sees arrive in the editor.
@@ -15,8 +18,21 @@ import { Plugin } from "django-prose-editor/editor"
 
 const LINK_PROTOCOLS = ["http:", "https:", "mailto:"]
 const KEPT_ATTRIBUTES = { a: ["href"], td: ["colspan", "rowspan"], th: ["colspan", "rowspan"], ol: ["start"] }
-// Wrappers with no meaning of their own: their content stays, the tag goes.
-const UNWRAPPED = ["span", "font", "div", "section", "article", "center", "u", "small", "big", "ins", "del", "label"]
+// Inline wrappers with no meaning of their own: their content stays, the tag goes.
+const UNWRAPPED = ["span", "font", "u", "small", "big", "ins", "del", "label"]
+// Block wrappers (Gmail, Outlook and Notes write each line as a <div>, web pages lay out
+// in them): one that holds only text is a paragraph, one that holds blocks goes and
+// leaves them, so a block boundary is never lost and the words either side never join.
+const BLOCK_WRAPPERS = [
+  "div", "section", "article", "center", "header", "footer", "main", "aside", "nav", "address", "figure", "figcaption",
+  "hgroup", "details", "summary", "dl", "dt", "dd",
+]
+// What ends a run of inline content: nothing beside one of these goes into its paragraph.
+const BLOCKS = [
+  ...BLOCK_WRAPPERS, "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "hr",
+  "table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "form", "fieldset",
+].join(",")
+const TEXTBLOCKS = "p, h1, h2, h3, h4, h5, h6, pre"
 const REMOVED = ["style", "script", "meta", "link", "title", "head", "xml", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "video", "audio", "colgroup", "col", "button", "input", "select", "textarea"]
 // Word's list markers: "1." "a)" "iv." are numbered; "·", "o", "§" and Symbol-font glyphs are bullets.
 const NUMBERED_MARKER = /^(\(?[0-9]+|\(?[a-z]|\(?[ivxlcdm]+)[.)]$/i
@@ -63,8 +79,86 @@ function removeComments(root) {
   comments.forEach((c) => c.remove())
 }
 
+function hasText(node) {
+  return Boolean(node.textContent.replace(/[\s\u00a0\u200b]/g, ""))
+}
+
 function isBlank(el) {
-  return !el.textContent.replace(/[\s\u00a0\u200b]/g, "") && !el.querySelector("br, img, table, figure")
+  return !hasText(el) && !el.querySelector("br, img, table, figure")
+}
+
+function isBreak(node) {
+  return node.nodeName === "BR"
+}
+
+// An element that is a block or holds one (a link or a bold run around paragraphs).
+function isBlockish(node) {
+  return node.nodeType === Node.ELEMENT_NODE && (node.matches(BLOCKS) || Boolean(node.querySelector(BLOCKS)))
+}
+
+// Each run of inline content among el's children goes into a <p> of its own. With
+// breaksParagraphs a <br> between runs ends a paragraph (a line break outside any
+// block, as Docs puts it between the runs of a partial copy); otherwise it stays a line
+// break inside the paragraph. A run with no text is spacing, and goes.
+function paragraphs(el, { breaksParagraphs }) {
+  let run = []
+  const close = () => {
+    if (run.some(hasText)) {
+      const p = el.ownerDocument.createElement("p")
+      run[0].before(p)
+      p.append(...run)
+    } else {
+      run.forEach((node) => node.remove())
+    }
+    run = []
+  }
+  for (const node of [...el.childNodes]) {
+    if (isBlockish(node)) close()
+    else if (breaksParagraphs && isBreak(node)) {
+      close()
+      node.remove()
+    } else run.push(node)
+  }
+  close()
+}
+
+// Innermost first, so a wrapper knows whether it still holds blocks once the wrappers
+// inside it have become paragraphs.
+function blockWrappers(root) {
+  for (const el of [...root.querySelectorAll(BLOCK_WRAPPERS.join(","))].reverse()) {
+    if (el.parentElement.closest(TEXTBLOCKS)) {
+      // A paragraph or subhead cannot hold a paragraph: its lines stay lines.
+      if (el.previousSibling && hasText(el.previousSibling)) el.before(el.ownerDocument.createElement("br"))
+      if (el.nextSibling && hasText(el.nextSibling)) el.after(el.ownerDocument.createElement("br"))
+      unwrap(el)
+    } else if (el.querySelector(BLOCKS)) {
+      paragraphs(el, { breaksParagraphs: false })
+      unwrap(el)
+    } else {
+      rename(el, "p")
+    }
+  }
+}
+
+// A <br> first or last in a block draws no line between words: Gmail's and Notes' blank
+// line (<div><br></div>) and the <br> they end lines with are spacing, not content.
+// Also at the ends of a bold or italic run that starts or ends the block.
+function trimBreaks(block, ends = ["firstChild", "lastChild"]) {
+  for (const end of ends) {
+    for (let node = block[end]; node; node = block[end]) {
+      if (isBreak(node)) node.remove()
+      else if (node.nodeType === Node.TEXT_NODE && !node.textContent.trim()) {
+        // White space beside a trimmed <br> is nothing either; beside text it stays.
+        const next = end === "firstChild" ? node.nextSibling : node.previousSibling
+        if (next && isBreak(next)) node.remove()
+        else break
+      } else if (node.nodeType === Node.ELEMENT_NODE && !isBlockish(node)) {
+        trimBreaks(node, [end])
+        if (node.hasChildNodes()) break
+        node.remove()
+      } else break
+    }
+  }
 }
 
 // Word writes each list item as a paragraph: style="mso-list:l0 level2 lfo1", the marker
@@ -182,6 +276,11 @@ function tablesAsText(root) {
   const tables = [...root.querySelectorAll("table")].filter((t) => !t.parentElement.closest("table"))
   for (const table of tables) {
     const doc = root.ownerDocument
+    // A cell's lines and paragraphs are parted by a space, not joined.
+    for (const el of table.querySelectorAll(`br, ${BLOCKS}`)) {
+      el.before(" ")
+      el.after(" ")
+    }
     const rows = [...table.querySelectorAll("tr")].map((tr) =>
       [...tr.children].map((cell) => cell.textContent.replace(/\s+/g, " ").trim()).filter(Boolean).join(" | "))
     const paragraphs = rows.filter(Boolean).map((text) => {
@@ -202,7 +301,7 @@ function stripAttributes(root) {
 }
 
 /**
- * Rewrite clipboard HTML from Word or Google Docs into what the body editor keeps.
+ * Rewrite clipboard HTML (Word, Google Docs, mail, web pages) into what the body editor keeps.
  *
  * Returns { html, hasText, images, tablesAsText }: whether any text is left, and the
  * counts of images left out and of tables turned into text, for the notice to the writer. ``tables`` says whether the editor
@@ -234,11 +333,15 @@ export function cleanPastedHTML(html, { tables = true } = {}) {
     caption.remove()
     if (table && caption.textContent.trim()) table.before(rename(caption, "p"))
   }
+  blockWrappers(root)
+  paragraphs(root, { breaksParagraphs: true })
   stripAttributes(root)
   // Docs puts <br> between blocks and Word empty paragraphs for spacing: not content.
+  // (A <br> between inline runs at the top has already become a paragraph break.)
   for (const br of [...root.querySelectorAll("br")]) {
-    if (br.parentElement === root || !br.parentElement.closest("p, li, h2, h3, td, th, blockquote")) br.remove()
+    if (!br.parentElement.closest("p, li, h2, h3, td, th, blockquote")) br.remove()
   }
+  root.querySelectorAll("p, li, h2, h3, td, th, blockquote").forEach((el) => trimBreaks(el))
   for (const el of [...root.querySelectorAll("p, strong, em, a, li, ul, ol, h2, h3")].reverse()) {
     if (el.isConnected && isBlank(el)) el.remove()
   }

@@ -3,7 +3,9 @@
 The paste is a real paste event, with the clipboard's text/html as those applications
 put it there (tests/fixtures/paste/). What is stored must keep the subheads (at our two
 levels), lists, links, bold and italic and the tables; images cannot be kept, and the
-writer is told so above the editor. Screenshot: test-artifacts/desk/paste.png.
+writer is told so above the editor. Any other HTML (Gmail, a web page) keeps its
+paragraphs and lines apart: nothing pasted joins two words. Screenshot:
+test-artifacts/desk/paste.png.
 """
 
 import re
@@ -44,7 +46,7 @@ def writers_draft(live_server):
     )
 
 
-def paste_and_save(page, base, admin_login, article, fixture, screenshot=None):
+def open_new_paragraph(page, base, admin_login, article):
     admin_login(page, base, "wanda", PASSWORD)
     page.goto(f"{base}/admin/articles/article/{article.pk}/change/")
     editor = page.locator(EDITOR)
@@ -53,16 +55,29 @@ def paste_and_save(page, base, admin_login, article, fixture, screenshot=None):
     page.keyboard.press("End")
     # A new empty paragraph: pasted at the end of one, the first block would join it.
     page.keyboard.press("Enter")
-    page.evaluate(PASTE, [EDITOR, (FIXTURES / fixture).read_text(encoding="utf-8")])
+
+
+def paste_into_new_paragraph(page, base, admin_login, article, html):
+    open_new_paragraph(page, base, admin_login, article)
+    page.evaluate(PASTE, [EDITOR, html])
+
+
+def save(page, article):
+    page.click("input[name=_save]")
+    page.wait_for_url(re.compile(r"/admin/articles/article/(\?.*)?$"))
+    return Article.objects.get(pk=article.pk).body
+
+
+def paste_and_save(page, base, admin_login, article, fixture, screenshot=None):
+    html = (FIXTURES / fixture).read_text(encoding="utf-8")
+    paste_into_new_paragraph(page, base, admin_login, article, html)
     notice = page.locator(".body-paste-notice[role=status][aria-live=polite]")
     notice.locator("li").wait_for()
     text = notice.inner_text()
     if screenshot:
         screenshot.parent.mkdir(exist_ok=True)
         page.locator(".field-body").screenshot(path=str(screenshot))
-    page.click("input[name=_save]")
-    page.wait_for_url(re.compile(r"/admin/articles/article/(\?.*)?$"))
-    return text, Article.objects.get(pk=article.pk).body
+    return text, save(page, article)
 
 
 def assert_no_office_junk(body):
@@ -145,6 +160,114 @@ def test_google_docs_paste_keeps_structure_without_making_it_all_bold(
     assert "googleusercontent" not in body
 
 
+# Google Docs puts a copy of part of one paragraph on the clipboard without a <p>: the
+# line break between the runs is all that parts them.
+DOCS_RUNS_AND_A_BREAK = (
+    '<meta charset="utf-8"><b style="font-weight:normal;" '
+    'id="docs-internal-guid-0b7e2c41-7fff-4a10-9d2e-5c6b7a8f9e01">'
+    '<span style="font-size:11pt;font-family:Arial,sans-serif;font-weight:400;'
+    'white-space:pre-wrap;">Alpha</span><br />'
+    '<span style="font-size:11pt;font-family:Arial,sans-serif;font-weight:400;'
+    'white-space:pre-wrap;">Beta</span></b>'
+)
+
+
+@pytest.mark.parametrize(
+    ("html", "pasted"),
+    [
+        pytest.param(
+            "<div>First paragraph here.</div><div>Second paragraph here.</div>",
+            "<p>First paragraph here.</p><p>Second paragraph here.</p>",
+            id="divs-are-paragraphs",
+        ),
+        pytest.param(
+            "<div>Line one<br>Line two</div>",
+            "<p>Line one<br>Line two</p>",
+            id="a-break-in-a-div-is-a-line-break",
+        ),
+        pytest.param(
+            DOCS_RUNS_AND_A_BREAK,
+            "<p>Alpha</p><p>Beta</p>",
+            id="a-top-level-break-is-a-paragraph-break",
+        ),
+        pytest.param(
+            "<blockquote><div>Quoted first.</div><div>Quoted second.</div></blockquote>",
+            "<blockquote><p>Quoted first.</p><p>Quoted second.</p></blockquote>",
+            id="divs-in-a-quote",
+        ),
+    ],
+)
+def test_pasted_paragraphs_and_lines_stay_apart(
+    live_server, writers_draft, page, admin_login, html, pasted
+):
+    paste_into_new_paragraph(page, live_server.url, admin_login, writers_draft, html)
+    last_words = re.sub(r"<[^>]+>", " ", pasted).split()[-1]
+    page.locator(EDITOR, has_text=last_words).wait_for()
+
+    assert save(page, writers_draft) == "<p>Notes from the week.</p>" + pasted
+
+
+def test_a_gmail_paste_keeps_its_lines_and_the_quoted_mail(
+    live_server, writers_draft, page, admin_login
+):
+    # Gmail writes a line per <div>, a blank line as <div><br></div>, and a soft line
+    # break as <br>; the quoted mail is a blockquote of the same.
+    html = (FIXTURES / "gmail-night-ferry.html").read_text(encoding="utf-8")
+    paste_into_new_paragraph(page, live_server.url, admin_login, writers_draft, html)
+    page.locator(EDITOR, has_text="And from which pier?").wait_for()
+    body = save(page, writers_draft)
+
+    assert body.startswith(
+        "<p>Notes from the week.</p><p>Hi Wanda,</p>"
+        "<p>The night ferry is back on Friday.<br>It leaves North Quay at 23:40.</p>"
+        "<p>Best,</p><p>Piet</p><p>On Mon, 30 Nov 2026 at 09:12, Wanda Reyes &lt;"
+    )
+    assert body.endswith(
+        "&gt; wrote:</p><blockquote><p>When does the night ferry start again?</p>"
+        "<p>And from which pier?</p></blockquote>"
+    )
+    # Gmail's blank lines are spacing between paragraphs, not empty paragraphs.
+    assert "<p></p>" not in body and "<p><br></p>" not in body
+
+
+def test_a_web_page_paste_keeps_each_block_a_paragraph(
+    live_server, writers_draft, page, admin_login
+):
+    # A news page laid out in <div>s, <section>s and a <figure>, as the browser copies it.
+    html = (FIXTURES / "web-harbour-wall.html").read_text(encoding="utf-8")
+    paste_into_new_paragraph(page, live_server.url, admin_login, writers_draft, html)
+    notice = page.locator(".body-paste-notice li")
+    notice.wait_for()
+    assert "1 image in the pasted text was not kept" in notice.inner_text()
+    body = save(page, writers_draft)
+
+    assert body == (
+        "<p>Notes from the week.</p><h2>Harbour wall repairs begin</h2>"
+        "<p>By Ada Lin · 30 November 2026</p>"
+        "<p>Work on the north wall starts on Monday.</p>"
+        "<p>The quay stays open<br>but the steps are closed.</p>"
+        "<p>The north wall at low tide.</p>"
+        "<p>Contractors expect to finish by spring.</p>"
+    )
+
+
+def test_words_copied_from_a_line_join_the_paragraph_they_are_pasted_into(
+    live_server, writers_draft, page, admin_login
+):
+    # The cleaning puts loose text in a paragraph; pasted inside a sentence it must still
+    # continue that sentence, not start a new paragraph.
+    open_new_paragraph(page, live_server.url, admin_login, writers_draft)
+    page.keyboard.type("Morning: ")
+    html = "<meta charset='utf-8'><span style=\"color: rgb(34, 34, 34);\">high tide at 06:12</span>"
+    page.evaluate(PASTE, [EDITOR, html])
+    page.keyboard.type(", low at noon.")
+    page.locator(EDITOR, has_text="low at noon.").wait_for()
+
+    assert save(page, writers_draft) == (
+        "<p>Notes from the week.</p><p>Morning: high tide at 06:12, low at noon.</p>"
+    )
+
+
 def test_without_table_support_a_table_becomes_its_rows_and_a_notice(
     live_server, writers_draft, page, admin_login
 ):
@@ -165,6 +288,15 @@ def test_without_table_support_a_table_becomes_its_rows_and_a_notice(
     assert "<p>Party | Seats</p><p>Harbour Alliance | 7</p>" in result["html"]
     assert result["tablesAsText"] == 1 and result["images"] == 2
     assert result["notices"][1].startswith("1 table in the pasted text was turned into text")
+    # A cell's paragraphs and lines are parted, not joined, in its row's text.
+    cell_lines = page.evaluate(
+        """async (html) => {
+            const paste = await import("/static/admin/body-paste.js")
+            return paste.cleanPastedHTML(html, {tables: false}).html
+        }""",
+        "<table><tr><td><div>North</div><div>Quay</div></td><td>812<br>riders</td></tr></table>",
+    )
+    assert cell_lines == "<p>North Quay | 812 riders</p>"
 
     # Word's List Bullet style names its list only in the stylesheet; a numbered list
     # right after it is a second list, starting where Word's numbering did.
