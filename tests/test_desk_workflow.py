@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, AuditEntry, Status
-from tests.factories import form_data, make_article, make_section
+from tests.factories import change_url, form_data, make_article, make_section, post_change
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,32 @@ def test_editor_schedules_a_new_article_with_the_one_date_field(editor_client):
     assert response.status_code == 302
     article = Article.objects.get(slug="ferry-strike-ends")
     assert article.is_scheduled and article.published_at == when
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.REVIEW])
+def test_before_publication_the_form_offers_one_date_the_publish_button_reads(
+    editor_client, status
+):
+    # A second "Publication date" field was shown beside "Publish at"; a future date typed
+    # there was dropped by "Publish now", which published the story at once.
+    story = make_article(status=status, headline="Ferry strike ends")
+    page = editor_client.get(change_url(story)).content.decode()
+    assert 'name="publish_at_0"' in page
+    assert 'name="published_at_0"' not in page
+    later = timezone.localtime(timezone.now() + timedelta(days=30))
+    post_change(
+        editor_client,
+        story,
+        published_at_0=later.strftime("%Y-%m-%d"),
+        published_at_1=later.strftime("%H:%M:%S"),
+    )
+    story.refresh_from_db()
+    assert story.published_at is None  # a forged date is not taken either
+
+
+def test_a_published_story_keeps_its_editable_date(editor_client):
+    story = make_article(headline="Live story")
+    assert 'name="published_at_0"' in editor_client.get(change_url(story)).content.decode()
 
 
 def test_editor_publishes_an_existing_draft_directly(editor):

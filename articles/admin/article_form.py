@@ -113,7 +113,11 @@ class ChangeFormMixin(admin.ModelAdmin):
         return fields
 
     def get_fieldsets(self, request, obj=None):
-        publication = ["status", "published_at", "first_published_at", "substantive_update_at"]
+        publication = ["status", "first_published_at", "substantive_update_at"]
+        if obj is not None and obj.status not in (Status.DRAFT, Status.REVIEW):
+            # Before publication the one date is "Publish at", beside the Publish button:
+            # a second date field here was ignored by "Publish now".
+            publication.insert(1, "published_at")
         if obj and obj.status == Status.PUBLISHED and workflow.is_editor(request.user):
             publication.append("substantive_update")
         # Someone who may only read the article reads its body as readers will.
