@@ -44,6 +44,7 @@ run: $(STAMP)
 	for section in demo/*/; do \
 		$(PY) manage.py import_articles "$$section" --status published --section "$$(basename "$$section")" || exit 1; \
 	done
+	$(PY) manage.py render_articles
 	@# Refused, saying why, on a database with real accounts; the site is served anyway.
 	-$(PY) manage.py create_demo_accounts
 	$(call with_worker,$(PY) manage.py runserver $(HOST))

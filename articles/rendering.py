@@ -14,16 +14,23 @@ that purge the caches); once it commits, :func:`refresh_after_write` renders
   the pages it changed from the caches again.
 
 Only published (and scheduled) articles are rendered; a row of one that is no longer
-published is deleted. A missing row (an article published before this existed) is
-rendered by the first reader (:func:`stored_parts`, :func:`stored_for`), and so is a row
-stored before the API document was (its ``ninjs`` is null).
+published is deleted. A missing row (an article published before this existed, or one
+dropped while a task re-renders the stories showing a changed photo) is rendered by the
+first reader (:func:`stored_parts`, :func:`stored_for`), and so is a row stored before
+the API document was (its ``ninjs`` is null, migration 0017); ``manage.py
+render_articles`` renders them all ahead of readers.
+
+However many articles are rendered together (a page of the API, a task's batch), it costs
+the same few queries: their people, tags, corrections, photos and credits are loaded one
+query per kind for them all (:func:`render_many`), and their rows written with one upsert
+(:func:`store_many`).
 """
 
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
@@ -69,6 +76,21 @@ def render_bodies(articles: list[Article]) -> list[str]:
     return [expand_body(a, photos) for a in articles]
 
 
+def load_for_pages(articles: list[Article]) -> None:
+    """What the pages of ``articles`` (read by ``for_page()``) show of them, one query per
+    kind of thing for them all, as ``Article.load_for_page`` does for one: bylines with
+    their authors and the authors' photos, those photos' renditions, tags, and the
+    corrections of the articles ``for_page()`` found some for."""
+    # The author box under the story shows each author's photo, with its renditions.
+    bylines = Byline.objects.select_related("author__photo").prefetch_related(
+        "author__photo__renditions"
+    )
+    prefetch_related_objects(articles, Prefetch("bylines", bylines), "tags")
+    # Corrections are rare: not asked for where ``for_page()`` found none.
+    corrected = [a for a in articles if getattr(a, "has_corrections", True)]
+    prefetch_related_objects(corrected, "corrections")
+
+
 def render_parts(
     article: Article, *, preview: bool = False, shared: bool = False
 ) -> dict[str, Any]:
@@ -79,10 +101,24 @@ def render_parts(
     ``shared``: the page of a share link (``sharing``), a story not published: without
     the readers' share buttons and without a publication time, which it does not have.
     """
-    article.load_for_page()
-    photos = load_photos([article])
+    return render_many([article], preview=preview, shared=shared)[0]
+
+
+def render_many(
+    articles: list[Article], *, preview: bool = False, shared: bool = False
+) -> list[dict[str, Any]]:
+    """:func:`render_parts` of each of ``articles``, in order, in a fixed number of queries
+    however many they are and whatever they show."""
+    load_for_pages(articles)
+    photos = load_photos(articles)
     # Credits of every photo: the lead's for the JSON-LD, all of them for the ninjs.
     prefetch_related_objects(list(photos.values()), "credits")
+    return [_parts(article, photos, preview=preview, shared=shared) for article in articles]
+
+
+def _parts(
+    article: Article, photos: dict[int, Photo], *, preview: bool, shared: bool
+) -> dict[str, Any]:
     body = expand_body(article, photos)
     meta = seo.article_metadata(article)
     context = {
@@ -134,19 +170,41 @@ def refresh(ids: Iterable[int]) -> int:
     RenderedArticle.objects.filter(article_id__in=ids).exclude(
         article__status=Status.PUBLISHED
     ).delete()
-    count = 0
-    for article in Article.objects.for_page().filter(pk__in=ids, status=Status.PUBLISHED):
-        store(article)
-        count += 1
-    return count
+    return len(_render_published(ids))
+
+
+def _render_published(ids: list[int]) -> dict[int, RenderedArticle]:
+    """The stored rows of the published articles of ``ids``, rendered now (one is not
+    published any more: left out)."""
+    found = Article.objects.for_page().filter(pk__in=ids, status=Status.PUBLISHED)
+    return store_many(list(found))
+
+
+# What a render writes: every column but the article's.
+RENDERED_FIELDS = ["title", "head", "json_ld", "html", "keys", "ninjs", "rendered_at"]
+
+
+def store_many(articles: list[Article]) -> dict[int, RenderedArticle]:
+    """Render ``articles`` (read by ``for_page()``) and store their rows, new or replacing
+    the stored ones, with one upsert (:func:`render_many`); the rows by article id."""
+    if not articles:
+        return {}
+    now = timezone.now()
+    rows = [
+        RenderedArticle(article_id=article.pk, rendered_at=now, **parts)
+        for article, parts in zip(articles, render_many(articles), strict=True)
+    ]
+    # In the order of the key: two writers of the same rows (a reader, a task) lock them
+    # in the same order, never each waiting for the other.
+    rows.sort(key=lambda row: row.article_id)
+    RenderedArticle.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["article"], update_fields=RENDERED_FIELDS
+    )
+    return {row.article_id: row for row in rows}
 
 
 def store(article: Article) -> RenderedArticle:
-    parts = render_parts(article)
-    rendered, _ = RenderedArticle.objects.update_or_create(
-        article_id=article.pk, defaults={**parts, "rendered_at": timezone.now()}
-    )
-    return rendered
+    return store_many([article])[article.pk]
 
 
 def _stored(article: Article) -> RenderedArticle | None:
@@ -167,13 +225,13 @@ def stored_parts(article: Article) -> RenderedArticle:
 
 def stored_for(articles: list[Article]) -> dict[int, RenderedArticle]:
     """The stored parts of ``articles`` (rows of any fields, read with
-    ``select_related("rendered")``) by id; those with none yet are rendered now, their
-    full rows read in one query. One no longer published is left out."""
+    ``select_related("rendered")``) by id; those with none yet are rendered now, all in
+    the same few queries (their full rows, what they show, one write) however many they
+    are. One no longer published is left out."""
     found = {a.pk: row for a in articles if (row := _stored(a)) is not None}
     missing = [a.pk for a in articles if a.pk not in found]
     if missing:
-        for article in Article.objects.for_page().filter(pk__in=missing, status=Status.PUBLISHED):
-            found[article.pk] = store(article)
+        found.update(_render_published(missing))
     return found
 
 

@@ -4,14 +4,18 @@ the site state's two queries and one for the rows with their documents, whatever
 stories show; a story with no document stored yet is rendered by its first reader."""
 
 from datetime import UTC, timedelta
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api.models import ApiKey
 from api.ninjs import article_uri
-from articles.models import RenderedArticle
+from articles.models import Correction, RenderedArticle, Status
 from photos import renditions
 from tests.factories import make_article, make_author, make_photo, make_section, make_tag
 
@@ -142,3 +146,81 @@ def test_the_embargo_is_added_on_read_for_the_keys_that_see_it(
         doc = client.get(f"/api/v1/articles/{scheduled.pk}", HTTP_X_API_KEY=secret).json()
     assert doc["embargoed"].startswith(due.astimezone(UTC).isoformat()[:19])
     assert "embargoed" not in RenderedArticle.objects.get(article=scheduled).ninjs
+
+
+def _story_to_render(section):
+    """A story with two authors (each with a photo), a lead photo, one in the body, two
+    tags and a correction, as the first reader of the API finds it: with no document."""
+    inline = _photo(caption="Inline.")
+    story = make_article(
+        section=section,
+        authors=[make_author(photo=_photo()) for _ in range(2)],
+        tags=[make_tag() for _ in range(2)],
+        lead_photo=_photo(caption="The lead."),
+        body=f'<p>First.</p><figure data-photo="{inline.pk}"></figure><p>Last.</p>',
+    )
+    Correction.objects.create(article=story, text="An earlier version misspelt a name.")
+    return story
+
+
+def _cold_list(client, committed, section, count):
+    """The queries of a list page of ``count`` stories none of which has a document."""
+    stories = committed(lambda: [_story_to_render(section) for _ in range(count)])
+    # Half published before the parts were stored, half stored before the API document
+    # was (migration 0017).
+    RenderedArticle.objects.filter(article__in=stories[::2]).delete()
+    RenderedArticle.objects.filter(article__in=stories[1::2]).update(ninjs=None)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        items = client.get(LIST, {"section": section.slug, "limit": count}).json()["items"]
+    assert {doc["uri"] for doc in items} == {article_uri(s.pk) for s in stories}
+    assert all(len(doc["people"]) == 2 and len(doc["associations"]) == 2 for doc in items)
+    assert RenderedArticle.objects.filter(article__in=stories, ninjs__isnull=False).count() == (
+        count
+    )
+    return len(queries)
+
+
+def test_a_cold_list_renders_its_missing_documents_in_the_same_queries_for_5_or_20(
+    client, committed, django_assert_max_num_queries
+):
+    five = _cold_list(client, committed, make_section(), 5)
+    twenty = _cold_list(client, committed, make_section(), 20)
+    # The site state (two), the rows; then their full rows, bylines with authors and their
+    # photos, those photos' renditions, tags, corrections, the stories' photos with their
+    # renditions, the photos' credits; and one write for all the rows: 11, not 11 a story.
+    assert five == twenty <= 11
+    section = make_section()
+    stories = [_story_to_render(section) for _ in range(20)]
+    RenderedArticle.objects.filter(article__in=stories).delete()
+    cache.clear()
+    with django_assert_max_num_queries(11):
+        items = client.get(LIST, {"section": section.slug}).json()["items"]
+    assert len(items) == 20
+
+
+def test_render_articles_fills_every_missing_document(committed):
+    section = make_section()
+    stories = committed(lambda: [_story_to_render(section) for _ in range(7)])
+    scheduled = committed(make_article, published_at=timezone.now() + timedelta(days=1))
+    draft = committed(make_article, status=Status.DRAFT)
+    expected = {
+        row.article_id: row.ninjs
+        for row in RenderedArticle.objects.filter(article__in=[*stories, scheduled])
+    }
+    RenderedArticle.objects.filter(article__in=stories[:3]).delete()
+    RenderedArticle.objects.filter(article__in=[*stories[3:5], scheduled]).update(ninjs=None)
+    untouched = RenderedArticle.objects.get(article=stories[6]).rendered_at
+    out = StringIO()
+    call_command("render_articles", batch_size=2, stdout=out)
+    rows = {row.article_id: row for row in RenderedArticle.objects.all()}
+    assert {pk: rows[pk].ninjs for pk in expected} == expected
+    assert all(rows[s.pk].html and rows[s.pk].keys for s in stories)
+    assert draft.pk not in rows
+    # Only what lacked a row or a document is rendered, in batches, saying how far it got.
+    assert rows[stories[6].pk].rendered_at == untouched
+    assert "Rendered 6 of 6" in out.getvalue()
+    assert out.getvalue().count("Rendered") == 3
+    out = StringIO()
+    call_command("render_articles", stdout=out)
+    assert "Nothing to render" in out.getvalue()
