@@ -19,6 +19,8 @@ endef
 
 # The site defaults to production mode; the local site and the tests run in debug mode.
 run test: export DJANGO_DEBUG := 1
+# Links the site writes out (share links, e-mail, feeds) name the address it is served at.
+run serve: export NEWSROOM_SITE_URL ?= http://$(HOST)
 
 # The modules whose public functions are typed, checked by mypy.
 TYPED := articles/models articles/workflow.py articles/importers articles/backup.py \
