@@ -92,20 +92,21 @@ def load_for_pages(articles: list[Article]) -> None:
 
 
 def render_parts(
-    article: Article, *, preview: bool = False, shared: bool = False
+    article: Article, *, preview: bool = False, unpublished: bool = False
 ) -> dict[str, Any]:
     """The parts of ``article``'s page that do not change by request: title, head tags,
     JSON-LD, the article element, and the keys of what they show; and, for a stored row
-    (neither a preview nor ``shared``), its ninjs document for the content API.
+    (neither a preview nor ``unpublished``), its ninjs document for the content API.
 
-    ``shared``: the page of a share link (``sharing``), a story not published: without
-    the readers' share buttons and without a publication time, which it does not have.
+    ``unpublished``: a story readers cannot see yet, shown by a share link (``sharing``)
+    or a staff preview: without the readers' share buttons and without a publication
+    time, which it does not have.
     """
-    return render_many([article], preview=preview, shared=shared)[0]
+    return render_many([article], preview=preview, unpublished=unpublished)[0]
 
 
 def render_many(
-    articles: list[Article], *, preview: bool = False, shared: bool = False
+    articles: list[Article], *, preview: bool = False, unpublished: bool = False
 ) -> list[dict[str, Any]]:
     """:func:`render_parts` of each of ``articles``, in order, in a fixed number of queries
     however many they are and whatever they show."""
@@ -113,11 +114,13 @@ def render_many(
     photos = load_photos(articles)
     # Credits of every photo: the lead's for the JSON-LD, all of them for the ninjs.
     prefetch_related_objects(list(photos.values()), "credits")
-    return [_parts(article, photos, preview=preview, shared=shared) for article in articles]
+    return [
+        _parts(article, photos, preview=preview, unpublished=unpublished) for article in articles
+    ]
 
 
 def _parts(
-    article: Article, photos: dict[int, Photo], *, preview: bool, shared: bool
+    article: Article, photos: dict[int, Photo], *, preview: bool, unpublished: bool
 ) -> dict[str, Any]:
     body = expand_body(article, photos)
     meta = seo.article_metadata(article)
@@ -125,8 +128,8 @@ def _parts(
         "article": article,
         "body": body,
         "meta": meta,
-        "preview": preview or shared,
-        "shared": shared,
+        "preview": preview or unpublished,
+        "unpublished": unpublished,
         "site_name": settings.NEWSROOM["SITE_NAME"],
     }
     parts = {
@@ -136,7 +139,7 @@ def _parts(
         "html": render_to_string("includes/article.html", context),
         "keys": " ".join(sorted(shown_keys(article))),
     }
-    if not (preview or shared):
+    if not (preview or unpublished):
         # Without the embargo time, which depends on who asks and when: the API adds it.
         parts["ninjs"] = ninjs.document(article, photos)
     return parts

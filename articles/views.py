@@ -283,14 +283,14 @@ def _with_passage(card, snippet):
     return mark_safe(card.replace(PASSAGE_SLOT, snippet))  # noqa: S308
 
 
-def article_parts(article, *, preview=False):
+def article_parts(article, *, preview=False, unpublished=False):
     """The article's page, but for what changes by request: title, <head> tags, JSON-LD,
     the article element (stored when the article or what it shows changed,
     ``articles.rendering``) and the related stories (read now: a story published since
     the parts were stored is listed).
     """
     if preview:  # unsaved dates and unpublished text: rendered for this request only
-        parts = rendering.render_parts(article, preview=True)
+        parts = rendering.render_parts(article, preview=True, unpublished=unpublished)
         return {**parts, "article": parts["html"], "related": ""}
     stored = rendering.stored_parts(article)
     related = _related(article, stored.keys)
@@ -371,11 +371,14 @@ def preview(request, pk):
     article = Article.objects.for_page().filter(pk=pk).first()
     if article is None or not may_read(request.user, article):
         raise Http404("No such article")
-    # Unsaved, for display only: a draft shows the date it would get if published now.
+    # A story readers cannot see yet shows no publication time and no share buttons.
+    unpublished = not article.is_public
+    # Unsaved, for the parts that need a date (its address, JSON-LD): a draft gets now's.
     article.published_at = article.published_at or timezone.now()
     # A live story's pending changes (desk) show here, never on its public page.
     PendingChange.show_in(article)
-    context = {"article": article, "parts": article_parts(article, preview=True), "preview": True}
+    parts = article_parts(article, preview=True, unpublished=unpublished)
+    context = {"article": article, "parts": parts, "preview": True}
     response = render(request, "articles/detail.html", context)
     response["Cache-Control"] = "private, no-store"
     return response

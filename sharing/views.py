@@ -49,7 +49,7 @@ def shared(request, token):
     article.published_at = article.published_at or timezone.now()
     context = {
         "article": article,
-        "parts": render_parts(article, shared=True),
+        "parts": render_parts(article, unpublished=True),
         "sharer": sharer(link),
         "link": link,
     }

@@ -191,6 +191,33 @@ def test_a_writer_previews_their_own_story_in_review_and_after_publication(
     assert response["Cache-Control"] == "private, no-store"
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": Status.DRAFT},
+        {"status": Status.REVIEW},
+        {"published_at": timezone.now() + timedelta(days=1)},  # scheduled
+    ],
+    ids=["draft", "review", "scheduled"],
+)
+def test_the_preview_of_a_story_readers_cannot_see_gives_it_no_time_nor_share_buttons(
+    editor_client, fields
+):
+    # It showed "Published" with the minute the preview was opened, and buttons sharing an
+    # address that answers 404.
+    story = make_article(headline="Pier reopens", **fields)
+    page = editor_client.get(reverse("articles:preview", args=[story.pk])).content.decode()
+    assert "Pier reopens" in page
+    assert "article__dates" not in page and "article:published_time" not in page
+    assert 'class="share"' not in page
+
+
+def test_the_preview_of_a_public_story_keeps_its_time_and_share_buttons(editor_client):
+    story = make_article(headline="Pier reopens")
+    page = editor_client.get(reverse("articles:preview", args=[story.pk])).content.decode()
+    assert 'class="article__dates">Published <time' in page and 'class="share"' in page
+
+
 def test_another_writer_still_cannot_preview_it(client, writer, editor):
     from tests.factories import make_user
 
