@@ -73,6 +73,16 @@ def test_writer_sees_own_stories_by_state_with_sent_back(client, writer, editor)
     assert reverse("desk:front") not in response.content.decode()
 
 
+def test_a_writers_published_stories_show_their_date_not_only_a_weekday(client, writer):
+    # "Thu 12:00" for a story of last May read as this week's.
+    client.force_login(writer)
+    when = timezone.localtime(timezone.now() - timedelta(days=200))
+    make_article(headline="Old one", published_at=when, created_by=writer)
+    html = client.get(DASHBOARD).content.decode()
+    assert when.strftime("%b %-d %H:%M") in html
+    assert "The Daily Ledger desk" in html  # named for the outlet, not the framework
+
+
 @pytest.mark.parametrize("stories", [1, 15])
 def test_dashboard_queries_do_not_grow_with_stories(editor_client, editor, stories):
     for n in range(stories):

@@ -131,13 +131,15 @@ class Article(models.Model):
         max_length=200,
         unique=True,
         blank=True,
-        help_text="Left blank, it is made from the headline (articles.slugs).",
+        help_text="The end of the story's address. Left blank, it is made from the headline.",
     )
     dek = models.TextField("standfirst", blank=True)
     dateline = models.CharField(
         max_length=200, blank=True, help_text='Where the story was filed, e.g. "NEW YORK".'
     )
-    body = models.TextField(blank=True, help_text="Sanitised HTML.")
+    body = models.TextField(
+        blank=True, help_text="Only the formatting the toolbar offers is kept when saved."
+    )
     # A draft may be saved before its section is chosen. Anything further along (in
     # review, published or scheduled, taken down) has one: a public address starts with
     # it (constraint article_has_section_past_draft; workflow.transition() says so first).

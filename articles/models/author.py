@@ -6,7 +6,7 @@ from newsroom.signals import AnnouncingQuerySet
 
 from ..slugs import free_slug
 
-SLUG_HELP = "Left blank, it is made from the name (articles.slugs)."
+SLUG_HELP = "The end of the page's address. Left blank, it is made from the name."
 
 
 class Author(models.Model):
