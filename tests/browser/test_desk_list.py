@@ -58,6 +58,11 @@ def test_a_writer_saves_a_draft_before_choosing_its_section(
     base = live_server.url
     admin_login(page, base, "wanda", PASSWORD)
     page.goto(f"{base}/admin/articles/article/add/")
+    # The body's editor opens at a writing height, not one line tall.
+    body = page.locator(".field-body [contenteditable=true]").first
+    body.wait_for()
+    height = body.evaluate("el => el.getBoundingClientRect().height")
+    assert height >= 250
     page.fill("#id_headline", "Harbour plan: first notes")
     write_body(page, "Notes from the quay, section to be decided.")
     page.click("input[name=_continue]")
