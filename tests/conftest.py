@@ -61,6 +61,17 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Runs a write and what its transaction's commit runs, as in a request."""
+
+    def run(write, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write(*args, **kwargs)
+
+    return run
+
+
 def on_postgres():
     return os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
 

@@ -24,17 +24,6 @@ pytestmark = pytest.mark.django_db
 LIST = "/api/v1/articles"
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Runs a write and what its transaction's commit runs, as in a request."""
-
-    def run(write, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(*args, **kwargs)
-
-    return run
-
-
 def _photo(**fields):
     photo = make_photo(**fields)
     renditions.ensure_renditions(photo, ["w320-jpeg", "w640-webp"])

@@ -90,5 +90,21 @@ def _login(page, base_url, username, password):
 
 
 @pytest.fixture
+def shots(artifacts):
+    """Screenshots of the desk at 1,280 and 390 px, in test-artifacts/desk/."""
+    folder = artifacts / "desk"
+    folder.mkdir(exist_ok=True)
+
+    def shoot(page, name):
+        """``name`` at each width, full page; the page is left at 1,280 px."""
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+    return shoot
+
+
+@pytest.fixture
 def admin_login():
     return _login

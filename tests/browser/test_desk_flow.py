@@ -29,22 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-test-password"
 HEADLINE = "Night ferry returns to the island after two winters"
-WIDTHS = (1280, 390)
-
-
-@pytest.fixture
-def shots(artifacts):
-    folder = artifacts / "desk"
-    folder.mkdir(exist_ok=True)
-
-    def shoot(page, name):
-        """``name`` at each width, full page; the page is left at 1,280 px."""
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
-        page.set_viewport_size({"width": 1280, "height": 900})
-
-    return shoot
 
 
 def messages(page):

@@ -20,21 +20,6 @@ LONG_HEADLINE = (
     "Council approves the harbour budget after a night of amendments, a walkout and a "
     "recount that left the ferry timetable in doubt"
 )
-WIDTHS = (1280, 390)
-
-
-@pytest.fixture
-def shots(artifacts):
-    folder = artifacts / "desk"
-    folder.mkdir(exist_ok=True)
-
-    def shoot(page, name):
-        for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
-        page.set_viewport_size({"width": 1280, "height": 900})
-
-    return shoot
 
 
 @pytest.fixture

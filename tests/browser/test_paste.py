@@ -46,15 +46,22 @@ def writers_draft(live_server):
     )
 
 
-def open_new_paragraph(page, base, admin_login, article):
+def open_draft(page, base, admin_login, article):
+    """The writer's draft open in the editor, the caret in its first paragraph."""
     admin_login(page, base, "wanda", PASSWORD)
     page.goto(f"{base}/admin/articles/article/{article.pk}/change/")
     editor = page.locator(EDITOR)
     editor.wait_for(timeout=15_000)
     editor.locator("p", has_text="Notes from the week.").click()
+    return editor
+
+
+def open_new_paragraph(page, base, admin_login, article):
+    editor = open_draft(page, base, admin_login, article)
     page.keyboard.press("End")
     # A new empty paragraph: pasted at the end of one, the first block would join it.
     page.keyboard.press("Enter")
+    return editor
 
 
 def paste_into_new_paragraph(page, base, admin_login, article, html):
@@ -318,13 +325,7 @@ def test_a_copy_from_the_editor_itself_is_pasted_as_it_is(
 ):
     # ProseMirror marks what it copies with data-pm-slice; our photo embeds must survive a
     # cut and paste inside the body, which the Office cleaning would strip of data-photo.
-    admin_login(page, live_server.url, "wanda", PASSWORD)
-    page.goto(f"{live_server.url}/admin/articles/article/{writers_draft.pk}/change/")
-    editor = page.locator(EDITOR)
-    editor.wait_for(timeout=15_000)
-    editor.locator("p", has_text="Notes from the week.").click()
-    page.keyboard.press("End")
-    page.keyboard.press("Enter")
+    editor = open_new_paragraph(page, live_server.url, admin_login, writers_draft)
     copied = '<figure data-photo="41" data-pm-slice="0 0 []"><figcaption>Quay</figcaption></figure>'
     page.evaluate(PASTE, [EDITOR, copied])
     editor.locator('figure[data-photo="41"]').wait_for()
@@ -341,11 +342,7 @@ def test_a_picture_pasted_alone_goes_to_the_upload_not_the_notice(
 ):
     # A browser copying a picture gives its file and an <img> in text/html; the file is
     # for the photo upload dialog, so no "not kept" notice contradicts it.
-    admin_login(page, live_server.url, "wanda", PASSWORD)
-    page.goto(f"{live_server.url}/admin/articles/article/{writers_draft.pk}/change/")
-    editor = page.locator(EDITOR)
-    editor.wait_for(timeout=15_000)
-    editor.locator("p", has_text="Notes from the week.").click()
+    open_draft(page, live_server.url, admin_login, writers_draft)
     page.evaluate(
         """(selector) => {
             const data = new DataTransfer()

@@ -6,7 +6,7 @@
 // A new photo can be uploaded from the dialog, or dropped or pasted into the editor: both
 // open the upload dialog (photo-upload.js), and the photo is placed once it is in the library.
 import { Node, Plugin } from "django-prose-editor/editor"
-import { filesOf, isPictureOnly, uploadPhoto } from "./photo-upload.js"
+import { element, filesOf, isPictureOnly, uploadPhoto } from "./photo-upload.js"
 
 const previews = new Map()
 
@@ -21,16 +21,6 @@ function preview(pickerUrl, id) {
       .then((data) => data.results[0] || null))
   }
   return previews.get(id)
-}
-
-function element(tag, attrs = {}, children = []) {
-  const el = document.createElement(tag)
-  Object.entries(attrs).forEach(([key, value]) => {
-    if (key === "text") el.textContent = value
-    else el.setAttribute(key, value)
-  })
-  children.forEach((child) => el.append(child))
-  return el
 }
 
 // A small dialog: search the library (or upload a new photo), pick a photo, optionally

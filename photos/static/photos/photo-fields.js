@@ -6,20 +6,10 @@
 // data-autocomplete-url="…" data-picker-url="…">; the fields are Django's autocomplete
 // selects, whose results come from the library's own autocomplete view (the admin's,
 // with a thumbnail in each result).
-import { uploadPhoto } from "./photo-upload.js"
+import { element, uploadPhoto } from "./photo-upload.js"
 
 const config = document.querySelector("script[data-photo-fields]")?.dataset
 const $ = window.django?.jQuery
-
-function element(tag, attrs = {}, children = []) {
-  const el = document.createElement(tag)
-  Object.entries(attrs).forEach(([key, value]) => {
-    if (key === "text") el.textContent = value
-    else el.setAttribute(key, value)
-  })
-  children.forEach((child) => el.append(child))
-  return el
-}
 
 // A select2 result or selection: the thumbnail (when known) and the label.
 function withThumbnail(item, size) {

@@ -11,7 +11,8 @@ const ACCEPT = "image/jpeg,image/png,image/webp,image/avif,image/gif"
 // past this size the dialog names the file instead of drawing it.
 const PREVIEW_LIMIT = 15 * 1024 * 1024
 
-function element(tag, attrs = {}, children = []) {
+// A DOM element with attributes (text as its text) and children: no HTML is ever parsed.
+export function element(tag, attrs = {}, children = []) {
   const el = document.createElement(tag)
   Object.entries(attrs).forEach(([key, value]) => {
     if (key === "text") el.textContent = value
