@@ -93,3 +93,14 @@ def test_the_benchmark_floor_is_not_an_address_of_the_site(client):
 def test_the_benchmark_settings_mount_the_floor_beside_the_site(client):
     assert client.get("/_bench/floor/no/such/page/").status_code == 502
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_demo_logins_name_the_address_the_site_is_served_at(settings):
+    # make run HOST=127.0.0.1:8765 sets NEWSROOM_SITE_URL; the logins pointed at :8000.
+    settings.DEBUG = True
+    settings.NEWSROOM = {**settings.NEWSROOM, "SITE_URL": "http://127.0.0.1:8765"}
+    make_roles()
+    out = StringIO()
+    call_command("create_demo_accounts", stdout=out)
+    assert "Demo logins for http://127.0.0.1:8765/admin/" in out.getvalue()

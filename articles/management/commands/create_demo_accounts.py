@@ -56,5 +56,5 @@ class Command(BaseCommand):
         if author and not Author.objects.filter(user__username="writer").exists():
             author.user = User.objects.get(username="writer")
             author.save(update_fields=["user"])
-        self.stdout.write("Demo logins for http://127.0.0.1:8000/admin/ :")
+        self.stdout.write(f"Demo logins for {settings.NEWSROOM['SITE_URL']}/admin/ :")
         self.stdout.write("\n".join(lines))
