@@ -390,7 +390,7 @@ def test_admin_and_rich_text_editor_work_under_the_policy(browser, live_server, 
 
     page.goto(f"{live_server.url}/admin/articles/article/add/")
     # DateTimeShortcuts.js adds the "Today" links: proof that the admin's scripts ran.
-    page.locator(".datetimeshortcuts").first.wait_for()
+    page.locator(".datetimeshortcuts").first.wait_for(state="attached")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "admin-under-csp.png"), full_page=True)
     page.goto(f"{live_server.url}/admin/articles/article/")

@@ -58,7 +58,16 @@ def open_draft(page, base, admin_login, article):
 
 def open_new_paragraph(page, base, admin_login, article):
     editor = open_draft(page, base, admin_login, article)
+    # On a busy machine a key pressed before the editor has the caret is lost: wait for it
+    # in the text, then at the end of the line.
+    page.wait_for_function(
+        "(el) => el.contains(document.activeElement)", arg=editor.element_handle()
+    )
     page.keyboard.press("End")
+    page.wait_for_function(
+        "() => { const s = getSelection();"
+        " return s.anchorNode && s.anchorOffset === s.anchorNode.textContent.length }"
+    )
     # A new empty paragraph: pasted at the end of one, the first block would join it.
     page.keyboard.press("Enter")
     return editor
